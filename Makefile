@@ -1,0 +1,42 @@
+# Two entry points for a fresh machine: `make dev` runs Querela, `make test` proves it.
+# Everything they need is installed here from PyPI into .tools/ and .venv/.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: dev test lint bench sync clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+sync: .venv/.synced
+
+## Run Querela on localhost: embedded PostgreSQL, migrations, a demo tenant, the web app.
+dev: sync
+	.venv/bin/querela dev
+
+## Lint, type-check, check the import rules, then run the whole test suite.
+test: sync lint
+	.venv/bin/pytest
+
+lint: sync
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
+
+## Benchmarks print figures; they are not part of the suite.
+bench: sync
+	.venv/bin/pytest tests/bench -s -p no:randomly
+
+clean:
+	rm -rf .venv .tools

@@ -1,0 +1,105 @@
+"""Assembly of the web application: ``create_app`` is the one place it happens."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, MediaType, Request, Response, Router
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
+from opentelemetry.sdk.trace import TracerProvider
+
+from core.cases.api import CaseController
+from core.db import engine
+from core.db.servers import resolve_database
+from core.errors import Conflict, InvalidInput, NotFound
+from core.health import healthz, readyz
+from core.settings import Settings
+from core.telemetry import build_tracer_provider, instrument_asyncpg
+from core.tenancy.middleware import TenantTransactionMiddleware
+
+__version__ = "0.1.0"
+
+
+def _error(status: int, detail: str, extra: list[dict[str, str]] | None = None) -> Response[dict]:
+    body: dict[str, object] = {"status_code": status, "detail": detail}
+    if extra:
+        body["extra"] = extra
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def _invalid_input(_: Request, exc: InvalidInput) -> Response[dict]:
+    return _error(
+        HTTP_400_BAD_REQUEST, "Invalid input", [{"key": exc.field, "message": exc.reason}]
+    )
+
+
+def _not_found(_: Request, exc: NotFound) -> Response[dict]:
+    return _error(HTTP_404_NOT_FOUND, str(exc) or "Not found")
+
+
+def _conflict(_: Request, exc: Conflict) -> Response[dict]:
+    return _error(HTTP_409_CONFLICT, str(exc))
+
+
+def tenant_middleware(settings: Settings, *, required: bool = True) -> DefineMiddleware:
+    """The middleware that gives each request its tenant transaction."""
+    return DefineMiddleware(
+        TenantTransactionMiddleware, base_domain=settings.base_domain, required=required
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    extensions: Sequence[InitPluginProtocol] = (),
+    tracer_provider: TracerProvider | None = None,
+) -> Litestar:
+    """Build the Querela web application.
+
+    ``extensions`` are Litestar plugins that add routes from outside core (the
+    web pages, the control-plane API). ``tracer_provider`` overrides the one the
+    settings describe (tests pass one with an in-memory exporter).
+    """
+    settings = settings or Settings.from_env()
+    provider = tracer_provider or build_tracer_provider(settings.otel_exporter)
+    instrument_asyncpg(provider)
+
+    @asynccontextmanager
+    async def database(_: Litestar) -> AsyncIterator[None]:
+        target = await resolve_database(settings)
+        await engine.connect(target.app_dsn, pool_max=settings.db_pool_max)
+        try:
+            yield
+        finally:
+            await engine.disconnect()
+            provider.force_flush()
+
+    api = Router(
+        path="/api/v1",
+        route_handlers=[CaseController],
+        middleware=[tenant_middleware(settings)],
+    )
+    return Litestar(
+        route_handlers=[healthz, readyz, api],
+        lifespan=[database],
+        plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=provider)), *extensions],
+        exception_handlers={
+            InvalidInput: _invalid_input,
+            NotFound: _not_found,
+            Conflict: _conflict,
+        },
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Querela",
+            version=__version__,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        state={"settings": settings},
+    )

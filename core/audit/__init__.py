@@ -1,0 +1,1 @@
+"""The per-tenant, append-only, hash-chained audit log."""

@@ -1,0 +1,1 @@
+"""Complaint cases: registration, parties, correspondence."""

@@ -1,0 +1,113 @@
+"""What crosses the case API boundary, in and out.
+
+Input structs refuse unknown fields so that a misspelt field is an error, not
+silently dropped data. Output structs are the only shape a case leaves in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+Channel = Literal["web", "email", "phone", "letter", "in_person", "kiosk", "api"]
+Severity = Literal["low", "normal", "high", "critical"]
+PartyRole = Literal["complainant", "representative", "subject", "witness"]
+
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$"
+
+Subject = Annotated[str, Meta(min_length=1, max_length=200)]
+Narrative = Annotated[str, Meta(min_length=1, max_length=50_000)]
+Category = Annotated[str, Meta(min_length=1, max_length=100)]
+Language = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Email = Annotated[str, Meta(max_length=320, pattern=EMAIL_PATTERN)]
+Phone = Annotated[str, Meta(min_length=3, max_length=40, pattern=r"^[0-9+()./ -]+$")]
+
+
+class PersonIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A complainant as they describe themselves; every field may be left out."""
+
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    anonymous: bool = False
+
+
+class NewCase(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A complaint to register."""
+
+    subject: Subject
+    description: Narrative
+    channel: Channel = "api"
+    #: When the complaint reached the organisation; defaults to now. Needs a time zone.
+    received_at: datetime | None = None
+    complainant: PersonIn | None = None
+    category: Category | None = None
+    severity: Severity = "normal"
+    language: Language | None = None
+
+
+class CaseChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Triage changes; ``version`` is the one the client last read."""
+
+    version: int
+    subject: Subject | None = None
+    category: Category | None = None
+    severity: Severity | None = None
+
+
+class PartyOut(msgspec.Struct, kw_only=True):
+    """A party to a case."""
+
+    id: UUID
+    role: PartyRole
+    name: str | None
+    email: str | None
+    phone: str | None
+    anonymous: bool
+
+
+class CorrespondenceOut(msgspec.Struct, kw_only=True):
+    """One item of correspondence."""
+
+    id: UUID
+    direction: Literal["inbound", "outbound", "internal"]
+    channel: str
+    body: str
+    occurred_at: datetime
+
+
+class CaseSummary(msgspec.Struct, kw_only=True):
+    """A case as a list shows it."""
+
+    id: UUID
+    reference: str
+    status: str
+    channel: str
+    subject: str
+    category: str | None
+    severity: str
+    received_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CaseDetail(CaseSummary, kw_only=True):
+    """A case with its parties and correspondence."""
+
+    confidentiality: str
+    language: str
+    created_at: datetime
+    parties: list[PartyOut]
+    correspondence: list[CorrespondenceOut]
+
+
+class CasePage(msgspec.Struct, kw_only=True):
+    """One page of a case list, newest first; pass ``next`` back as ``before``."""
+
+    items: list[CaseSummary]
+    next: str | None

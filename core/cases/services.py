@@ -1,0 +1,265 @@
+"""Registering, reading and triaging cases.
+
+Every function runs inside the caller's tenant transaction (see
+``core.tenancy.context.tenant_transaction``) and writes its audit event there,
+so the change and its record commit or vanish together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from core.audit import services as audit
+from core.cases.schemas import (
+    CaseChanges,
+    CaseDetail,
+    CasePage,
+    CaseSummary,
+    CorrespondenceOut,
+    NewCase,
+    PartyOut,
+)
+from core.cases.tables import Case, Correspondence, Party, ReferenceCounter
+from core.errors import Conflict, InvalidInput, NotFound
+from core.ids import uuid7
+from core.tenancy.context import TenantContext, current_tenant
+
+#: A letter may be registered days after it arrived, but not dated in the future.
+_CLOCK_SKEW = timedelta(minutes=5)
+
+_SUMMARY_COLUMNS = (
+    Case.id,
+    Case.reference,
+    Case.status,
+    Case.channel,
+    Case.subject,
+    Case.category,
+    Case.severity,
+    Case.received_at,
+    Case.updated_at,
+    Case.version,
+)
+
+
+async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
+    """Register a complaint: give it a reference, record its parties and text, audit it."""
+    tenant = current_tenant()
+    now = datetime.now(UTC)
+    received_at = _received_at(new.received_at, now)
+    subject = _required_text("subject", new.subject)
+    description = _required_text("description", new.description)
+    reference = await _next_reference(tenant, received_at)
+    case_id = uuid7()
+
+    await Case.insert(
+        Case(
+            id=case_id,
+            tenant_id=tenant.id,
+            reference=reference,
+            status="received",
+            channel=new.channel,
+            subject=subject,
+            category=new.category,
+            severity=new.severity,
+            confidentiality="standard",
+            language=new.language or tenant.default_language,
+            received_at=received_at,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+    )
+    if new.complainant is not None:
+        person = new.complainant
+        await Party.insert(
+            Party(
+                id=uuid7(),
+                tenant_id=tenant.id,
+                case_id=case_id,
+                role="complainant",
+                display_name=person.name,
+                email=person.email,
+                phone=person.phone,
+                anonymous=person.anonymous,
+                created_at=now,
+            )
+        )
+    await Correspondence.insert(
+        Correspondence(
+            id=uuid7(),
+            tenant_id=tenant.id,
+            case_id=case_id,
+            direction="inbound",
+            channel=new.channel,
+            body=description,
+            occurred_at=received_at,
+            created_at=now,
+        )
+    )
+    await audit.record(
+        "case.registered",
+        actor=actor,
+        case_id=case_id,
+        detail={"reference": reference, "channel": new.channel},
+    )
+    return await _load_detail(case_id)
+
+
+async def read_case(key: str, *, actor: str) -> CaseDetail:
+    """Return a case by id or reference, and audit that it was read."""
+    case_id = await _find_case_id(key)
+    detail = await _load_detail(case_id)
+    await audit.record("case.viewed", actor=actor, case_id=case_id)
+    return detail
+
+
+async def list_cases(*, limit: int = 50, before: str | None = None) -> CasePage:
+    """Return the newest cases first, ``limit`` at a time."""
+    if not 1 <= limit <= 200:
+        raise InvalidInput("limit", "must be between 1 and 200")
+    query = Case.select(*_SUMMARY_COLUMNS).order_by(Case.id, ascending=False).limit(limit + 1)
+    if before is not None:
+        query = query.where(Case.id < _parse_uuid("before", before))
+    rows = await query
+    items = [CaseSummary(**row) for row in rows[:limit]]
+    more = len(rows) > limit
+    return CasePage(items=items, next=str(items[-1].id) if more and items else None)
+
+
+async def update_case(key: str, changes: CaseChanges, *, actor: str) -> CaseDetail:
+    """Apply triage changes, refusing them if the case changed since the client read it."""
+    case_id = await _find_case_id(key)
+    values: dict[Any, Any] = {}
+    if changes.subject is not None:
+        values[Case.subject] = _required_text("subject", changes.subject)
+    if changes.category is not None:
+        values[Case.category] = changes.category
+    if changes.severity is not None:
+        values[Case.severity] = changes.severity
+    if not values:
+        raise InvalidInput("body", "names no field to change")
+    values[Case.updated_at] = datetime.now(UTC)
+    values[Case.version] = changes.version + 1
+    updated = await (
+        Case.update(values)
+        .where((Case.id == case_id) & (Case.version == changes.version))
+        .returning(Case.id)
+    )
+    if not updated:
+        raise Conflict(f"the case has changed since version {changes.version}; reload it")
+    await audit.record(
+        "case.updated",
+        actor=actor,
+        case_id=case_id,
+        detail={"fields": sorted(c._meta.name for c in values if c is not Case.updated_at)},
+    )
+    return await _load_detail(case_id)
+
+
+async def _next_reference(tenant: TenantContext, received_at: datetime) -> str:
+    """Hand out the next gap-free number for the tenant and the year of receipt.
+
+    The counter row is updated in the registering transaction: if registration
+    fails, the number is given back with everything else.
+    """
+    year = received_at.astimezone(tenant.zone).year
+    rows = await ReferenceCounter.raw(
+        """
+        INSERT INTO reference_counter (tenant_id, id, scope, period, value)
+        VALUES ({}, {}, 'case', {}, 1)
+        ON CONFLICT (tenant_id, scope, period)
+        DO UPDATE SET value = reference_counter.value + 1
+        RETURNING value
+        """,
+        tenant.id,
+        uuid7(),
+        year,
+    )
+    return f"{tenant.reference_prefix}-{year}-{rows[0]['value']:06d}"
+
+
+async def _find_case_id(key: str) -> UUID:
+    try:
+        condition = Case.id == UUID(key)
+    except ValueError:
+        condition = Case.reference == key.strip().upper()
+    row = await Case.select(Case.id).where(condition).first()
+    if row is None:
+        raise NotFound("no such case")
+    case_id: UUID = row["id"]
+    return case_id
+
+
+async def _load_detail(case_id: UUID) -> CaseDetail:
+    case = await Case.select().where(Case.id == case_id).first()
+    if case is None:
+        raise NotFound("no such case")
+    parties = await Party.select().where(Party.case_id == case_id).order_by(Party.id)
+    letters = (
+        await Correspondence.select()
+        .where(Correspondence.case_id == case_id)
+        .order_by(Correspondence.occurred_at)
+        .order_by(Correspondence.id)
+    )
+    return CaseDetail(
+        id=case["id"],
+        reference=case["reference"],
+        status=case["status"],
+        channel=case["channel"],
+        subject=case["subject"],
+        category=case["category"],
+        severity=case["severity"],
+        received_at=case["received_at"],
+        updated_at=case["updated_at"],
+        version=case["version"],
+        confidentiality=case["confidentiality"],
+        language=case["language"],
+        created_at=case["created_at"],
+        parties=[
+            PartyOut(
+                id=p["id"],
+                role=p["role"],
+                name=p["display_name"],
+                email=p["email"],
+                phone=p["phone"],
+                anonymous=p["anonymous"],
+            )
+            for p in parties
+        ],
+        correspondence=[
+            CorrespondenceOut(
+                id=c["id"],
+                direction=c["direction"],
+                channel=c["channel"],
+                body=c["body"],
+                occurred_at=c["occurred_at"],
+            )
+            for c in letters
+        ],
+    )
+
+
+def _received_at(value: datetime | None, now: datetime) -> datetime:
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise InvalidInput("received_at", "needs a time zone, e.g. 2026-11-24T09:30:00+00:00")
+    if value > now + _CLOCK_SKEW:
+        raise InvalidInput("received_at", "lies in the future")
+    return value.astimezone(UTC)
+
+
+def _required_text(field: str, value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidInput(field, "must not be blank")
+    return text
+
+
+def _parse_uuid(field: str, value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise InvalidInput(field, "is not a case id") from None

@@ -1,0 +1,64 @@
+"""Case tables (tenant-scoped). Keys and foreign keys are composite with ``tenant_id``
+and are declared in the migrations, since Piccolo knows only single-column keys."""
+
+from __future__ import annotations
+
+from piccolo.columns import UUID, BigInt, Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from core.db.placement import TenantScoped
+
+
+class Case(TenantScoped, Table, tablename="cases"):
+    """One complaint, from receipt to closure."""
+
+    id = UUID(primary_key=True, default=None)
+    reference = Varchar(length=40)
+    status = Varchar(length=30, default="received")
+    channel = Varchar(length=20)
+    subject = Varchar(length=200)
+    category = Varchar(length=100, null=True, default=None)
+    severity = Varchar(length=20, default="normal")
+    confidentiality = Varchar(length=20, default="standard")
+    language = Varchar(length=8, default="en")
+    received_at = Timestamptz()
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    #: Bumped on every change; lets clients detect that they edit a stale copy.
+    version = Integer(default=1)
+
+
+class Party(TenantScoped, Table, tablename="party"):
+    """A person or body involved in a case: complainant, representative, subject, witness."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    role = Varchar(length=20)
+    display_name = Varchar(length=200, null=True, default=None)
+    email = Varchar(length=320, null=True, default=None)
+    phone = Varchar(length=40, null=True, default=None)
+    anonymous = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Correspondence(TenantScoped, Table, tablename="correspondence"):
+    """Every letter, email, call note or message about a case, in or out."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    #: inbound | outbound | internal
+    direction = Varchar(length=10)
+    channel = Varchar(length=20)
+    body = Text()
+    occurred_at = Timestamptz()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReferenceCounter(TenantScoped, Table, tablename="reference_counter"):
+    """Last number handed out per tenant, scope and year; keeps references gap-free."""
+
+    id = UUID(primary_key=True, default=None)
+    scope = Varchar(length=20)
+    period = Integer()
+    value = BigInt(default=0)

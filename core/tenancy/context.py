@@ -1,0 +1,86 @@
+"""The tenant a unit of work runs for, and the one way to open its transaction."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from piccolo.engine.postgres import PostgresTransaction
+
+from core.db.engine import DB
+from core.errors import NoTenant
+
+
+@dataclass(frozen=True, slots=True)
+class TenantContext:
+    """What the data plane knows about the tenant it is serving."""
+
+    id: UUID
+    slug: str
+    name: str
+    reference_prefix: str
+    timezone: str
+    default_language: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The tenant's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+_current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(
+    "querela_tenant", default=None
+)
+
+#: Selects the tenant and scopes the transaction to it in one round trip.
+_ENTER_TENANT = """
+SELECT id, slug, name, reference_prefix, timezone, default_language,
+       set_config('querela.tenant_id', id::text, true)
+FROM tenant WHERE {where} AND status = 'active'
+"""
+
+
+def current_tenant() -> TenantContext:
+    """Return the tenant of the running transaction; raise if there is none."""
+    tenant = _current.get()
+    if tenant is None:
+        raise NoTenant("tenant data was touched outside a tenant transaction")
+    return tenant
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    *, slug: str | None = None, tenant_id: UUID | None = None
+) -> AsyncIterator[tuple[TenantContext | None, PostgresTransaction]]:
+    """Open a transaction scoped to one active tenant, chosen by slug or id.
+
+    Yields ``(tenant, transaction)``; ``tenant`` is None when no active tenant
+    matches, and the transaction then sees no tenant rows at all. The transaction
+    commits when the block ends normally; call ``transaction.rollback()`` to
+    discard the work instead. Row-level security reads the tenant from a
+    transaction-local setting, so nothing leaks to the connection's next user.
+    """
+    if (slug is None) == (tenant_id is None):
+        raise ValueError("give exactly one of slug or tenant_id")
+    where, value = ("slug = $1", slug) if slug is not None else ("id = $1", tenant_id)
+    async with DB.transaction(allow_nested=False) as transaction:
+        row = await transaction.connection.fetchrow(_ENTER_TENANT.format(where=where), value)
+        tenant = None
+        if row is not None:
+            tenant = TenantContext(
+                id=row["id"],
+                slug=row["slug"],
+                name=row["name"],
+                reference_prefix=row["reference_prefix"],
+                timezone=row["timezone"],
+                default_language=row["default_language"],
+            )
+        token = _current.set(tenant)
+        try:
+            yield tenant, transaction
+        finally:
+            _current.reset(token)

@@ -1,0 +1,115 @@
+"""One tenant transaction per request, committed only if the response is a success.
+
+The response is held back until the commit has succeeded: a client that was
+told its complaint is registered can rely on it being stored. A response with an
+error status rolls everything back, so a failed request writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from opentelemetry import trace
+
+from core.tenancy.context import tenant_transaction
+from core.tenancy.resolution import TENANT_HEADER, AmbiguousTenant, resolve_slug
+
+log = logging.getLogger(__name__)
+
+TENANT_SPAN_ATTRIBUTE = "querela.tenant_id"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class TenantTransactionMiddleware:
+    """Resolve the tenant, open its transaction, and commit or roll back by status.
+
+    With ``required=False`` a request that names no tenant passes through
+    without a transaction (the platform's own pages); one that names an unknown
+    tenant is still a 404.
+    """
+
+    def __init__(self, app: ASGIApp, *, base_domain: str, required: bool = True) -> None:
+        self.app = app
+        self.base_domain = base_domain
+        self.required = required
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            slug = resolve_slug(
+                _header(scope, b"host"), _header(scope, TENANT_HEADER.encode()), self.base_domain
+            )
+        except AmbiguousTenant as exc:
+            raise ClientException(str(exc)) from None
+        if slug is None:
+            if self.required:
+                raise NotFoundException("No tenant is served at this address.")
+            await self.app(scope, receive, send)
+            return
+
+        async with tenant_transaction(slug=slug) as (tenant, transaction):
+            if tenant is None:
+                await transaction.rollback()
+                raise NotFoundException("No tenant is served at this address.")
+            trace.get_current_span().set_attribute(TENANT_SPAN_ATTRIBUTE, str(tenant.id))
+            scope.setdefault("state", {})["tenant"] = tenant
+
+            held: list[Message] = []
+            status = 500
+
+            async def hold(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                held.append(message)
+
+            try:
+                await self.app(scope, receive, hold)
+            except BaseException:
+                await transaction.rollback()
+                raise
+            if status >= 400:
+                await transaction.rollback()
+            else:
+                try:
+                    await transaction.commit()
+                except Exception:
+                    log.exception("commit failed for tenant %s", tenant.id)
+                    # PostgreSQL has ended the transaction; keep Piccolo from trying again.
+                    transaction._rolled_back = True
+                    await _send_unavailable(send)
+                    return
+        for message in held:
+            await send(message)
+
+
+async def _send_unavailable(send: Send) -> None:
+    body: dict[str, Any] = {
+        "status_code": 503,
+        "detail": "The change could not be saved and nothing was recorded. Please try again.",
+    }
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"retry-after", b"5"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload, "more_body": False})

@@ -1,0 +1,26 @@
+"""Choosing the page language: an explicit ``?lang=``, else the browser's preference."""
+
+from __future__ import annotations
+
+LANGUAGES = {"en": "English", "de": "Deutsch", "ru": "Русский", "et": "Eesti"}
+DEFAULT_LANGUAGE = "en"
+
+
+def negotiate(explicit: str | None, accept_language: str | None) -> str:
+    """Return the best supported language for a request."""
+    if explicit in LANGUAGES:
+        return explicit
+    ranked: list[tuple[float, str]] = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((quality, primary))
+    ranked.sort(key=lambda item: -item[0])
+    return ranked[0][1] if ranked else DEFAULT_LANGUAGE

@@ -1,0 +1,40 @@
+"""Adds the web pages to the application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Router
+from litestar.config.app import AppConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins import InitPluginProtocol
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from core.app import tenant_middleware
+from core.settings import Settings
+from frontend.pages import home
+
+_HERE = Path(__file__).parent
+
+
+class FrontendPlugin(InitPluginProtocol):
+    """Public pages, served on each tenant's host and on the platform's own."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        """Register templates, static files and page routes."""
+        app_config.template_config = TemplateConfig(
+            directory=_HERE / "templates", engine=JinjaTemplateEngine
+        )
+        pages = Router(
+            path="/",
+            route_handlers=[home],
+            middleware=[tenant_middleware(self.settings, required=False)],
+        )
+        app_config.route_handlers.extend(
+            [pages, create_static_files_router(path="/static", directories=[_HERE / "static"])]
+        )
+        return app_config

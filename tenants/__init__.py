@@ -1,0 +1,1 @@
+"""The control plane: signing organisations up, provisioning and operating their tenants."""
