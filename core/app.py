@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, MediaType, Request, Response, Router
+from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -26,24 +28,26 @@ from core.tenancy.middleware import TenantTransactionMiddleware
 __version__ = "0.1.0"
 
 
-def _error(status: int, detail: str, extra: list[dict[str, str]] | None = None) -> Response[dict]:
+def _error(
+    status: int, detail: str, extra: list[dict[str, str]] | None = None
+) -> Response[dict[str, object]]:
     body: dict[str, object] = {"status_code": status, "detail": detail}
     if extra:
         body["extra"] = extra
     return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
-def _invalid_input(_: Request, exc: InvalidInput) -> Response[dict]:
+def _invalid_input(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[dict[str, object]]:
     return _error(
         HTTP_400_BAD_REQUEST, "Invalid input", [{"key": exc.field, "message": exc.reason}]
     )
 
 
-def _not_found(_: Request, exc: NotFound) -> Response[dict]:
+def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[dict[str, object]]:
     return _error(HTTP_404_NOT_FOUND, str(exc) or "Not found")
 
 
-def _conflict(_: Request, exc: Conflict) -> Response[dict]:
+def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[dict[str, object]]:
     return _error(HTTP_409_CONFLICT, str(exc))
 
 
@@ -101,5 +105,5 @@ def create_app(
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        state={"settings": settings},
+        state=State({"settings": settings}),
     )

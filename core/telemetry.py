@@ -46,5 +46,5 @@ def instrument_asyncpg(provider: TracerProvider) -> None:
     global _asyncpg_done
     with _instrumented:
         if not _asyncpg_done:
-            AsyncPGInstrumentor().instrument(tracer_provider=provider)
+            AsyncPGInstrumentor().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
             _asyncpg_done = True

@@ -64,7 +64,9 @@ def db_migrate() -> None:
 
 @tenants_app.command("create")
 def tenants_create(
-    slug: Annotated[str, typer.Argument(help="Host label: the tenant is served at <slug>.<domain>")],
+    slug: Annotated[
+        str, typer.Argument(help="Host label: the tenant is served at <slug>.<domain>")
+    ],
     name: Annotated[str, typer.Option(help="The organisation's name")],
     prefix: Annotated[str, typer.Option(help="Case reference prefix, e.g. INS")] = "Q",
     timezone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
+
 from core.cases.schemas import NewCase, PersonIn
 from core.cases.services import register_case
 from core.cases.tables import Case
@@ -51,10 +53,6 @@ async def ensure_demo_tenant() -> str:
         for days_ago, case in enumerate(_DEMO_CASES):
             received = datetime.now(UTC) - timedelta(days=3 - days_ago)
             await register_case(
-                NewCase(**{**_fields(case), "received_at": received}), actor="system:demo"
+                msgspec.structs.replace(case, received_at=received), actor="system:demo"
             )
     return DEMO_SLUG
-
-
-def _fields(case: NewCase) -> dict[str, object]:
-    return {name: getattr(case, name) for name in case.__struct_fields__}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from core.cases import services
@@ -22,25 +22,25 @@ class CaseController(Controller):
     tags = ["cases"]
 
     @post(status_code=HTTP_201_CREATED, summary="Register a complaint")
-    async def register(self, data: NewCase) -> CaseDetail:
+    async def register(self, data: JSONBody[NewCase]) -> CaseDetail:
         """Register a complaint and return it with its new reference."""
         return await services.register_case(data, actor=API_ACTOR)
 
     @get(summary="List cases, newest first")
     async def list_cases(
         self,
-        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        before: str | None = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        before: FromQuery[str | None] = None,
     ) -> CasePage:
         """Return one page of cases; follow ``next`` for the page after."""
         return await services.list_cases(limit=limit, before=before)
 
     @get("/{key:str}", summary="Read a case by id or reference")
-    async def read(self, key: str) -> CaseDetail:
+    async def read(self, key: FromPath[str]) -> CaseDetail:
         """Return a case with its parties and correspondence."""
         return await services.read_case(key, actor=API_ACTOR)
 
     @patch("/{key:str}", summary="Triage a case")
-    async def update(self, key: str, data: CaseChanges) -> CaseDetail:
+    async def update(self, key: FromPath[str], data: JSONBody[CaseChanges]) -> CaseDetail:
         """Change subject, category or severity of the version the client last read."""
         return await services.update_case(key, data, actor=API_ACTOR)

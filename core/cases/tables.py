@@ -1,5 +1,8 @@
-"""Case tables (tenant-scoped). Keys and foreign keys are composite with ``tenant_id``
-and are declared in the migrations, since Piccolo knows only single-column keys."""
+"""Case tables (tenant-scoped).
+
+Keys and foreign keys are composite with ``tenant_id`` and are declared in the
+migrations, since Piccolo knows only single-column keys.
+"""
 
 from __future__ import annotations
 

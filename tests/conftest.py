@@ -1,0 +1,144 @@
+"""Fixtures shared by the whole suite: a real PostgreSQL, migrated, and the app on it.
+
+Without ``DATABASE_URL`` the suite starts its own embedded PostgreSQL in a
+temporary directory and deletes it afterwards. With ``DATABASE_URL`` (an owner
+or superuser of an empty database) it runs against that server instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from core.app import create_app
+from core.db import engine
+from core.db.migrate import migrate
+from core.db.servers import (
+    DatabaseTarget,
+    bootstrap_embedded,
+    start_embedded,
+    stop_embedded,
+    with_user,
+)
+from core.settings import Settings
+from core.telemetry import build_tracer_provider
+from frontend import FrontendPlugin
+from tenants.provisioning import TenantInfo, create_tenant
+
+APP_ROLE = "querela_app"
+
+
+@pytest.fixture(scope="session")
+def superuser_dsn() -> Iterator[str]:
+    """A PostgreSQL server for the session."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    with tempfile.TemporaryDirectory(prefix="querela-test-") as tmp:
+        pgdata = Path(tmp) / "pgdata"
+        yield start_embedded(pgdata, cleanup="delete")
+        # Stop the server before its directory goes, rather than at interpreter exit.
+        stop_embedded(pgdata)
+
+
+@pytest.fixture(scope="session")
+async def database(superuser_dsn: str) -> DatabaseTarget:
+    """A freshly migrated database, with the owner's and the app role's DSNs."""
+    if os.environ.get("DATABASE_URL"):
+        owner = superuser_dsn
+        app = os.environ.get("QUERELA_APP_DATABASE_URL") or with_user(owner, APP_ROLE, None)
+    else:
+        owner = await bootstrap_embedded(superuser_dsn, database=f"querela_test_{os.getpid()}")
+        app = with_user(owner, APP_ROLE, None)
+    await migrate(owner, APP_ROLE)
+    return DatabaseTarget(owner_dsn=owner, app_dsn=app)
+
+
+@pytest.fixture(scope="session")
+def settings(database: DatabaseTarget) -> Settings:
+    """Settings pointing at the test database."""
+    return Settings(
+        database_url=database.owner_dsn,
+        app_database_url=database.app_dsn,
+        max_body_bytes=64 * 1024,
+    )
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    """Every span the app finishes, for tests that assert on traces."""
+    return InMemorySpanExporter()
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, spans: InMemorySpanExporter) -> Litestar:
+    """The application as `querela serve` builds it, traced into memory."""
+    provider = build_tracer_provider("none", exporter=spans)
+    return create_app(settings, extensions=[FrontendPlugin(settings)], tracer_provider=provider)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Litestar, database: DatabaseTarget) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in-process, on the session's event loop.
+
+    The pool is opened here rather than by the app's lifespan so that it lives on
+    the tests' loop; the lifespan itself is exercised by the `querela dev` test.
+    """
+    await engine.connect(database.app_dsn, pool_max=10)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+            yield http
+    finally:
+        await engine.disconnect()
+
+
+@pytest.fixture
+async def owner(database: DatabaseTarget) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the owner of the tables (still under forced row-level security)."""
+    conn = await asyncpg.connect(database.owner_dsn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def app_conn(database: DatabaseTarget) -> AsyncIterator[asyncpg.Connection]:
+    """A raw connection as the application role."""
+    conn = await asyncpg.connect(database.app_dsn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def _new_tenant(prefix: str = "Q") -> TenantInfo:
+    slug = f"t{uuid.uuid4().hex[:12]}"
+    return await create_tenant(slug, f"Tenant {slug}", reference_prefix=prefix)
+
+
+@pytest.fixture
+async def tenant(client: httpx.AsyncClient) -> TenantInfo:
+    """A fresh tenant (the client fixture makes sure the pool is open)."""
+    return await _new_tenant()
+
+
+@pytest.fixture
+async def other_tenant(client: httpx.AsyncClient) -> TenantInfo:
+    """A second fresh tenant, to try to reach the first one's data from."""
+    return await _new_tenant()
+
+
+def host(tenant: TenantInfo) -> dict[str, str]:
+    """Headers that address ``tenant`` by its host name."""
+    return {"host": f"{tenant.slug}.localhost"}

@@ -1,0 +1,123 @@
+"""The `querela` command as a user runs it, in its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.db.servers import DatabaseTarget
+
+QUERELA = str(Path(sys.executable).with_name("querela"))
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [QUERELA, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def db_env(database: DatabaseTarget) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database.owner_dsn,
+        "QUERELA_APP_DATABASE_URL": database.app_dsn,
+    }
+
+
+def test_migrate_is_idempotent(db_env):
+    result = run("db", "migrate", env=db_env)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+
+
+def test_tenants_create_and_list(db_env):
+    slug = f"cli{uuid.uuid4().hex[:8]}"
+    created = run("tenants", "create", slug, "--name", "Cli Org", "--prefix", "CLI", env=db_env)
+    listed = run("tenants", "list", "--json", env=db_env)
+    duplicate = run("tenants", "create", slug, "--name", "Again", env=db_env)
+    bad = run("tenants", "create", "Not A Slug", "--name", "X", env=db_env)
+
+    assert created.returncode == 0, created.stderr
+    tenants = [json.loads(line) for line in listed.stdout.splitlines()]
+    mine = [t for t in tenants if t["slug"] == slug]
+    assert mine and mine[0]["name"] == "Cli Org" and mine[0]["reference_prefix"] == "CLI"
+    assert duplicate.returncode == 2 and "taken" in duplicate.stderr
+    assert bad.returncode == 2 and "slug" in bad.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def querela_dev(data_dir: Path) -> Iterator[str]:
+    """Run `querela dev` as the README says, on a free port; yield its base URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "QUERELA_"))}
+    env["QUERELA_DATA_DIR"] = str(data_dir)
+    process = subprocess.Popen(
+        [QUERELA, "dev", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"querela dev exited: {process.stdout.read()}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+        else:
+            raise AssertionError("querela dev did not become ready in 90 s")
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_dev_serves_the_api_and_keeps_data_across_restarts(tmp_path: Path):
+    demo = {"host": "demo.localhost"}
+    with querela_dev(tmp_path / "data") as base:
+        seeded = httpx.get(f"{base}/api/v1/cases", headers=demo).json()["items"]
+        created = httpx.post(
+            f"{base}/api/v1/cases",
+            json={"subject": "From the README", "description": "Does it work?"},
+            headers=demo,
+        )
+        page = httpx.get(f"{base}/", headers=demo)
+    assert len(seeded) == 3
+    assert created.status_code == 201
+    assert created.json()["reference"].startswith("DEMO-")
+    assert "Demo Organisation" in page.text
+
+    with querela_dev(tmp_path / "data") as base:
+        again = httpx.get(f"{base}/api/v1/cases/{created.json()['id']}", headers=demo)
+        listed = httpx.get(f"{base}/api/v1/cases", headers=demo).json()["items"]
+    assert again.status_code == 200
+    assert again.json()["subject"] == "From the README"
+    assert len(listed) == 4, "the demo tenant is seeded once, not on every start"
