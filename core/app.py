@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Litestar, MediaType, Request, Response, Router
 from litestar.datastructures import State
+from litestar.exceptions import ClientException, SerializationException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -49,6 +50,13 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[dict[str, o
 
 def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[dict[str, object]]:
     return _error(HTTP_409_CONFLICT, str(exc))
+
+
+def _client_error(_: Request[Any, Any, Any], exc: ClientException) -> Response[dict[str, object]]:
+    if isinstance(exc.__cause__, SerializationException):
+        return _error(exc.status_code, f"The request body is not valid JSON: {exc.__cause__}")
+    extra = exc.extra if isinstance(exc.extra, list) else None
+    return _error(exc.status_code, exc.detail, extra)
 
 
 def tenant_middleware(settings: Settings, *, required: bool = True) -> DefineMiddleware:
@@ -94,6 +102,7 @@ def create_app(
         lifespan=[database],
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=provider)), *extensions],
         exception_handlers={
+            ClientException: _client_error,
             InvalidInput: _invalid_input,
             NotFound: _not_found,
             Conflict: _conflict,

@@ -8,7 +8,7 @@ set -euo pipefail
 
 # --- configuration ----------------------------------------------------------
 
-KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.5}"
+KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.3}"
 KEYCLOAK_MAVEN_REPO="${KEYCLOAK_MAVEN_REPO:-https://repo1.maven.org/maven2}"
 KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
 KEYCLOAK_MGMT_PORT="${KEYCLOAK_MGMT_PORT:-9100}"
@@ -214,7 +214,10 @@ prepare() {
     KC_ARGS=(
         start-dev
         --import-realm
+        # H2 database and transaction logs live in the state dir, not in
+        # the shared distribution.
         "-Dkc.db-url-path=${STATE_DIR}"
+        "-Dquarkus.transaction-manager.object-store.directory=${STATE_DIR}/data/transaction-logs"
         --http-host="${KEYCLOAK_BIND}"
         --http-port="${KEYCLOAK_PORT}"
         --http-management-host="${KEYCLOAK_BIND}"
@@ -285,6 +288,8 @@ cmd_run() {
     prepare
     check_ports_free
     log "running Keycloak ${KEYCLOAK_VERSION} in the foreground with $(basename "${JAVA_HOME}")"
+    # exec keeps this pid, so 'status' works for a supervised instance too.
+    echo $$ >"${PID_FILE}"
     exec "${DIST_DIR}/bin/kc.sh" "${KC_ARGS[@]}" --log=console,file
 }
 

@@ -26,7 +26,9 @@ async def stored_rows(tenant: TenantInfo) -> tuple[int, int, int]:
 @pytest.mark.parametrize(
     ("body", "content_type", "expect_in_message"),
     [
-        pytest.param(b'{"subject": "unfinished', "application/json", "", id="malformed-json"),
+        pytest.param(
+            b'{"subject": "unfinished', "application/json", "not valid JSON", id="malformed-json"
+        ),
         pytest.param(b"[1, 2, 3]", "application/json", "Expected `object`", id="json-array"),
         pytest.param(
             b'{"subject": 12, "description": "x"}', "application/json", "subject", id="wrong-type"

@@ -1,0 +1,64 @@
+"""Intake throughput: how many complaints a single process registers per second.
+
+Run with `make bench`. Prints figures; asserts only that every case was stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+import httpx
+import pytest
+
+from core.cases.tables import Case
+from core.tenancy.context import tenant_transaction
+from tests.conftest import _new_tenant
+
+pytestmark = pytest.mark.bench
+
+COMPLAINT = {
+    "subject": "Benchmark complaint",
+    "description": "A complaint of ordinary length. " * 20,
+    "complainant": {"name": "Bench Mark", "email": "bench@example.org"},
+}
+
+
+async def _register(client: httpx.AsyncClient, slug: str, latencies: list[float]) -> None:
+    started = time.perf_counter()
+    response = await client.post(
+        "/api/v1/cases", json=COMPLAINT, headers={"host": f"{slug}.localhost"}
+    )
+    latencies.append(time.perf_counter() - started)
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    ("tenants", "per_tenant", "concurrency"), [(1, 400, 1), (1, 400, 8), (8, 100, 8)]
+)
+async def test_intake_throughput(
+    client: httpx.AsyncClient, tenants: int, per_tenant: int, concurrency: int
+):
+    slugs = [(await _new_tenant()).slug for _ in range(tenants)]
+    jobs = [slug for slug in slugs for _ in range(per_tenant)]
+    latencies: list[float] = []
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(slug: str) -> None:
+        async with gate:
+            await _register(client, slug, latencies)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(slug) for slug in jobs))
+    elapsed = time.perf_counter() - started
+
+    for slug in slugs:
+        async with tenant_transaction(slug=slug):
+            assert await Case.count() == per_tenant
+    cuts = statistics.quantiles(latencies, n=100)
+    print(
+        f"\nintake: {len(jobs)} cases, {tenants} tenant(s), concurrency {concurrency}:"
+        f" {len(jobs) / elapsed:.0f} cases/s, p50 {cuts[49] * 1000:.1f} ms,"
+        f" p95 {cuts[94] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms"
+    )
