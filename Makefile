@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: dev test lint bench sync clean
+.PHONY: dev test lint bench sync clean browser
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,8 +25,17 @@ dev: sync
 	.venv/bin/querela dev
 
 ## Lint, type-check, check the import rules, then run the whole test suite.
-test: sync lint
+test: sync lint browser
 	.venv/bin/pytest
+
+## The browser tests drive Debian's Chromium; install it once if it is missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
 
 lint: sync
 	.venv/bin/ruff check .

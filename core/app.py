@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Litestar, MediaType, Request, Response, Router
@@ -17,6 +18,9 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 from opentelemetry.sdk.trace import TracerProvider
 
+from core.auth.middleware import AuthenticationMiddleware
+from core.auth.oidc import KeycloakSignIn
+from core.auth.tokens import TokenVerifier
 from core.cases.api import CaseController
 from core.db import engine
 from core.db.servers import resolve_database
@@ -56,14 +60,37 @@ def _client_error(_: Request[Any, Any, Any], exc: ClientException) -> Response[d
     if isinstance(exc.__cause__, SerializationException):
         return _error(exc.status_code, f"The request body is not valid JSON: {exc.__cause__}")
     extra = exc.extra if isinstance(exc.extra, list) else None
-    return _error(exc.status_code, exc.detail, extra)
+    response = _error(exc.status_code, exc.detail, extra)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
-def tenant_middleware(settings: Settings, *, required: bool = True) -> DefineMiddleware:
-    """The middleware that gives each request its tenant transaction."""
-    return DefineMiddleware(
-        TenantTransactionMiddleware, base_domain=settings.base_domain, required=required
-    )
+@dataclass(frozen=True, slots=True)
+class Security:
+    """What the request middleware needs to know who is calling; kept in app state."""
+
+    settings: Settings
+    verifier: TokenVerifier
+    sign_in: KeycloakSignIn
+
+
+def security_of(state: Mapping[str, Any]) -> Security:
+    """The ``Security`` that ``create_app`` put into the application state."""
+    security: Security = state["security"]
+    return security
+
+
+def request_middleware(security: Security, *, tenant_required: bool = True) -> list[Any]:
+    """The tenant transaction, then authentication inside it, for a router's routes."""
+    return [
+        DefineMiddleware(
+            TenantTransactionMiddleware,
+            base_domain=security.settings.base_domain,
+            required=tenant_required,
+        ),
+        DefineMiddleware(AuthenticationMiddleware),
+    ]
 
 
 def create_app(
@@ -79,6 +106,8 @@ def create_app(
     settings describe (tests pass one with an in-memory exporter).
     """
     settings = settings or Settings.from_env()
+    verifier = TokenVerifier(settings)
+    security = Security(settings, verifier, KeycloakSignIn(settings, verifier))
     provider = tracer_provider or build_tracer_provider(settings.otel_exporter)
     instrument_asyncpg(provider)
 
@@ -95,7 +124,7 @@ def create_app(
     api = Router(
         path="/api/v1",
         route_handlers=[CaseController],
-        middleware=[tenant_middleware(settings)],
+        middleware=request_middleware(security),
     )
     return Litestar(
         route_handlers=[healthz, readyz, api],
@@ -114,5 +143,5 @@ def create_app(
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "security": security}),
     )

@@ -10,8 +10,12 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 ExporterName = Literal["none", "console", "otlp"]
+
+#: The service account secret of the development realm (deploy/keycloak); never in production.
+DEV_CONTROL_PLANE_SECRET = "dev-only-control-plane-secret-change-me"  # noqa: S105
 
 
 def _env(name: str, default: str) -> str:
@@ -44,6 +48,37 @@ class Settings:
     max_body_bytes: int = 1_048_576
     #: Connections the application keeps open. ``QUERELA_DB_POOL_MAX``
     db_pool_max: int = 10
+    #: Address at which people reach the service; tenants get ``<slug>.`` before
+    #: its host. ``QUERELA_PUBLIC_URL``
+    public_url: str = "http://localhost:8000"
+    #: Keycloak's base URL and realm. ``KEYCLOAK_URL``, ``KEYCLOAK_REALM``
+    keycloak_url: str = "http://127.0.0.1:8180"
+    keycloak_realm: str = "querela"
+    #: The issuer tokens must name; defaults to ``<keycloak_url>/realms/<realm>``.
+    #: ``KEYCLOAK_ISSUER``
+    keycloak_issuer: str | None = None
+    #: Browser client (PKCE), and the audience the API requires in access tokens.
+    web_client_id: str = "querela-web"
+    api_audience: str = "querela-api"
+    #: Service account the control plane provisions organisations with.
+    #: ``KEYCLOAK_CONTROL_PLANE_CLIENT_ID``, ``KEYCLOAK_CONTROL_PLANE_SECRET``
+    control_plane_client_id: str = "querela-control-plane"
+    control_plane_secret: str = DEV_CONTROL_PLANE_SECRET
+    #: Clock difference tolerated when checking token times, in seconds. ``QUERELA_TOKEN_LEEWAY``
+    token_leeway: int = 30
+    #: Whether `querela dev` starts the local Keycloak. ``QUERELA_DEV_KEYCLOAK``
+    dev_keycloak: bool = True
+
+    @property
+    def issuer(self) -> str:
+        """The ``iss`` every accepted token carries."""
+        return self.keycloak_issuer or f"{self.keycloak_url}/realms/{self.keycloak_realm}"
+
+    def tenant_url(self, slug: str) -> str:
+        """Return the base URL of a tenant's own host, e.g. ``http://acme.localhost:8000``."""
+        parts = urlsplit(self.public_url)
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{slug}.{self.base_domain}{port}"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,16 +88,32 @@ class Settings:
             raise ValueError(
                 f"QUERELA_OTEL_EXPORTER must be none, console or otlp, not {exporter!r}"
             )
+        public_url = _env("QUERELA_PUBLIC_URL", "http://localhost:8000").rstrip("/")
         return cls(
             database_url=os.environ.get("DATABASE_URL") or None,
             app_database_url=os.environ.get("QUERELA_APP_DATABASE_URL") or None,
             app_role=_env("QUERELA_APP_ROLE", "querela_app"),
             app_role_password=os.environ.get("QUERELA_APP_DB_PASSWORD") or None,
             data_dir=Path(_env("QUERELA_DATA_DIR", ".querela")).expanduser().resolve(),
-            base_domain=_env("QUERELA_BASE_DOMAIN", "localhost").lower(),
+            base_domain=_env(
+                "QUERELA_BASE_DOMAIN", urlsplit(public_url).hostname or "localhost"
+            ).lower(),
             otel_exporter=exporter,  # type: ignore[arg-type]
             max_body_bytes=int(_env("QUERELA_MAX_BODY_BYTES", "1048576")),
             db_pool_max=int(_env("QUERELA_DB_POOL_MAX", "10")),
+            public_url=public_url,
+            keycloak_url=_env("KEYCLOAK_URL", "http://127.0.0.1:8180").rstrip("/"),
+            keycloak_realm=_env("KEYCLOAK_REALM", "querela"),
+            keycloak_issuer=os.environ.get("KEYCLOAK_ISSUER") or None,
+            control_plane_client_id=_env(
+                "KEYCLOAK_CONTROL_PLANE_CLIENT_ID", "querela-control-plane"
+            ),
+            control_plane_secret=_env(
+                "KEYCLOAK_CONTROL_PLANE_SECRET",
+                DEV_CONTROL_PLANE_SECRET,
+            ),
+            token_leeway=int(_env("QUERELA_TOKEN_LEEWAY", "30")),
+            dev_keycloak=_env("QUERELA_DEV_KEYCLOAK", "1") not in ("0", "false", "no"),
         )
 
     def with_database(self, database_url: str, app_database_url: str | None = None) -> Settings:

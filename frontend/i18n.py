@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
+
+from frontend.messages import MESSAGES
+
 LANGUAGES = {"en": "English", "de": "Deutsch", "ru": "Русский", "et": "Eesti"}
 DEFAULT_LANGUAGE = "en"
 
@@ -24,3 +30,15 @@ def negotiate(explicit: str | None, accept_language: str | None) -> str:
             ranked.append((quality, primary))
     ranked.sort(key=lambda item: -item[0])
     return ranked[0][1] if ranked else DEFAULT_LANGUAGE
+
+
+def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """Template variables every page needs: language, its texts, the tenant."""
+    language = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+    return {
+        "lang": language,
+        "languages": LANGUAGES,
+        "t": MESSAGES[language],
+        "tenant": request.scope.get("state", {}).get("tenant"),
+        "principal": request.scope.get("state", {}).get("principal"),
+    }

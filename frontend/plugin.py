@@ -11,18 +11,15 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from core.app import tenant_middleware
-from core.settings import Settings
-from frontend.pages import home
+from core.app import request_middleware, security_of
+from frontend.auth import callback, complete, login, logout, signed_out
+from frontend.pages import home, staff_home
 
 _HERE = Path(__file__).parent
 
 
 class FrontendPlugin(InitPluginProtocol):
     """Public pages, served on each tenant's host and on the platform's own."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         """Register templates, static files and page routes."""
@@ -31,8 +28,8 @@ class FrontendPlugin(InitPluginProtocol):
         )
         pages = Router(
             path="/",
-            route_handlers=[home],
-            middleware=[tenant_middleware(self.settings, required=False)],
+            route_handlers=[home, staff_home, login, callback, complete, logout, signed_out],
+            middleware=request_middleware(security_of(app_config.state), tenant_required=False),
         )
         app_config.route_handlers.extend(
             [pages, create_static_files_router(path="/static", directories=[_HERE / "static"])]

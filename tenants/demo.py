@@ -1,19 +1,27 @@
-"""The demo tenant `querela dev` creates, with a few cases to look at."""
+"""The demo tenant `querela dev` creates: its organization, a staff member, a few cases."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import msgspec
 
+from core.auth.tables import StaffMember
 from core.cases.schemas import NewCase, PersonIn
 from core.cases.services import register_case
 from core.cases.tables import Case
+from core.ids import uuid7
 from core.tenancy.context import tenant_transaction
 from core.tenancy.tables import Tenant
+from tenants.keycloak import KeycloakControlPlane
 from tenants.provisioning import create_tenant
 
 DEMO_SLUG = "demo"
+#: The demo staff member's sign-in; for a developer's machine only.
+DEMO_EMAIL = "demo.handler@example.org"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+DEMO_ROLES = ["handler", "supervisor", "tenant-admin"]
 
 _DEMO_CASES = [
     NewCase(
@@ -41,18 +49,47 @@ _DEMO_CASES = [
 ]
 
 
-async def ensure_demo_tenant() -> str:
-    """Create the demo tenant, and its cases if it has none; return its slug."""
-    if not await Tenant.exists().where(Tenant.slug == DEMO_SLUG):
-        await create_tenant(
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """Where to find the demo and how to sign in to it."""
+
+    slug: str
+    email: str
+    password: str
+
+
+async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
+    """Create what is missing of the demo: tenant, organization, staff member, cases."""
+    tenant = await Tenant.select(Tenant.id).where(Tenant.slug == DEMO_SLUG).first()
+    if tenant is None:
+        info = await create_tenant(
             DEMO_SLUG, "Demo Organisation", reference_prefix="DEMO", timezone="Europe/London"
         )
-    async with tenant_transaction(slug=DEMO_SLUG):
-        if await Case.exists():
-            return DEMO_SLUG
-        for days_ago, case in enumerate(_DEMO_CASES):
-            received = datetime.now(UTC) - timedelta(days=3 - days_ago)
-            await register_case(
-                msgspec.structs.replace(case, received_at=received), actor="system:demo"
+        tenant_id = info.id
+    else:
+        tenant_id = tenant["id"]
+    subject = None
+    if keycloak is not None:
+        org_id = await keycloak.ensure_organization(DEMO_SLUG, "Demo Organisation")
+        subject = await keycloak.create_staff_user(DEMO_EMAIL, "Dana", "Demo", DEMO_PASSWORD)
+        await keycloak.add_member(org_id, subject)
+        await Tenant.update({Tenant.keycloak_org_id: org_id}).where(Tenant.id == tenant_id)
+    async with tenant_transaction(tenant_id=tenant_id):
+        if not await StaffMember.exists().where(StaffMember.email == DEMO_EMAIL):
+            await StaffMember.insert(
+                StaffMember(
+                    id=uuid7(),
+                    tenant_id=tenant_id,
+                    subject=subject,
+                    email=DEMO_EMAIL,
+                    display_name="Dana Demo",
+                    roles=DEMO_ROLES,
+                )
             )
-    return DEMO_SLUG
+        if not await Case.exists():
+            for days_ago, case in zip(range(3, 0, -1), _DEMO_CASES, strict=True):
+                received = datetime.now(UTC) - timedelta(days=days_ago)
+                await register_case(
+                    msgspec.structs.replace(case, received_at=received), actor="system:demo"
+                )
+    return Demo(slug=DEMO_SLUG, email=DEMO_EMAIL, password=DEMO_PASSWORD)

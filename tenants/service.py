@@ -7,9 +7,10 @@ from litestar import Litestar
 from core.app import create_app
 from core.settings import Settings
 from frontend import FrontendPlugin
+from tenants.api import ControlPlanePlugin
 
 
 def asgi_app() -> Litestar:
     """ASGI factory for ``uvicorn --factory``; reads its settings from the environment."""
     settings = Settings.from_env()
-    return create_app(settings, extensions=[FrontendPlugin(settings)])
+    return create_app(settings, extensions=[FrontendPlugin(), ControlPlanePlugin()])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -32,7 +31,15 @@ from core.db.servers import (
 from core.settings import Settings
 from core.telemetry import build_tracer_provider
 from frontend import FrontendPlugin
-from tenants.provisioning import TenantInfo, create_tenant
+from tenants.api import ControlPlanePlugin
+from tests.fixtures.control_plane import (  # noqa: F401 - fixtures
+    control_plane,
+    keycloak_down,
+    mailbox,
+)
+from tests.fixtures.keycloak import KeycloakInstance, keycloak  # noqa: F401 - fixture
+from tests.fixtures.smtp import smtp  # noqa: F401 - fixture
+from tests.fixtures.staff import TenantHandle, new_tenant
 
 APP_ROLE = "querela_app"
 
@@ -64,12 +71,13 @@ async def database(superuser_dsn: str) -> DatabaseTarget:
 
 
 @pytest.fixture(scope="session")
-def settings(database: DatabaseTarget) -> Settings:
-    """Settings pointing at the test database."""
+def settings(database: DatabaseTarget, keycloak: KeycloakInstance) -> Settings:
+    """Settings pointing at the test database and the test Keycloak."""
     return Settings(
         database_url=database.owner_dsn,
         app_database_url=database.app_dsn,
         max_body_bytes=64 * 1024,
+        keycloak_url=keycloak.url,
     )
 
 
@@ -83,7 +91,9 @@ def spans() -> InMemorySpanExporter:
 def app(settings: Settings, spans: InMemorySpanExporter) -> Litestar:
     """The application as `querela serve` builds it, traced into memory."""
     provider = build_tracer_provider("none", exporter=spans)
-    return create_app(settings, extensions=[FrontendPlugin(settings)], tracer_provider=provider)
+    return create_app(
+        settings, extensions=[FrontendPlugin(), ControlPlanePlugin()], tracer_provider=provider
+    )
 
 
 @pytest.fixture(scope="session")
@@ -122,23 +132,18 @@ async def app_conn(database: DatabaseTarget) -> AsyncIterator[asyncpg.Connection
         await conn.close()
 
 
-async def _new_tenant(prefix: str = "Q") -> TenantInfo:
-    slug = f"t{uuid.uuid4().hex[:12]}"
-    return await create_tenant(slug, f"Tenant {slug}", reference_prefix=prefix)
+@pytest.fixture
+async def tenant(client: httpx.AsyncClient, keycloak: KeycloakInstance) -> TenantHandle:
+    """A fresh tenant with its Keycloak organization and a handler-supervisor."""
+    return await new_tenant(keycloak)
 
 
 @pytest.fixture
-async def tenant(client: httpx.AsyncClient) -> TenantInfo:
-    """A fresh tenant (the client fixture makes sure the pool is open)."""
-    return await _new_tenant()
-
-
-@pytest.fixture
-async def other_tenant(client: httpx.AsyncClient) -> TenantInfo:
+async def other_tenant(client: httpx.AsyncClient, keycloak: KeycloakInstance) -> TenantHandle:
     """A second fresh tenant, to try to reach the first one's data from."""
-    return await _new_tenant()
+    return await new_tenant(keycloak)
 
 
-def host(tenant: TenantInfo) -> dict[str, str]:
-    """Headers that address ``tenant`` by its host name."""
-    return {"host": f"{tenant.slug}.localhost"}
+def host(tenant: TenantHandle) -> dict[str, str]:
+    """Headers that address ``tenant`` by its host name, as its handler."""
+    return tenant.headers

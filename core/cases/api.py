@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from core.auth.guards import principal_of, roles_required, staff_required
 from core.cases import services
 from core.cases.schemas import CaseChanges, CaseDetail, CasePage, NewCase
 
-#: Who acts through the API until staff identity is wired in.
-API_ACTOR = "api:unauthenticated"
+#: Roles that may change a case's triage fields.
+TRIAGE_ROLES = ("handler", "supervisor", "tenant-admin")
+
+
+def _actor(request: Request[Any, Any, Any]) -> str:
+    principal = principal_of(request)
+    assert principal is not None, "the staff_required guard lets no anonymous request in"
+    return principal.actor
 
 
 class CaseController(Controller):
@@ -20,11 +27,14 @@ class CaseController(Controller):
 
     path = "/cases"
     tags = ["cases"]
+    guards = [staff_required]
 
     @post(status_code=HTTP_201_CREATED, summary="Register a complaint")
-    async def register(self, data: JSONBody[NewCase]) -> CaseDetail:
+    async def register(
+        self, request: Request[Any, Any, Any], data: JSONBody[NewCase]
+    ) -> CaseDetail:
         """Register a complaint and return it with its new reference."""
-        return await services.register_case(data, actor=API_ACTOR)
+        return await services.register_case(data, actor=_actor(request))
 
     @get(summary="List cases, newest first")
     async def list_cases(
@@ -36,11 +46,13 @@ class CaseController(Controller):
         return await services.list_cases(limit=limit, before=before)
 
     @get("/{key:str}", summary="Read a case by id or reference")
-    async def read(self, key: FromPath[str]) -> CaseDetail:
+    async def read(self, request: Request[Any, Any, Any], key: FromPath[str]) -> CaseDetail:
         """Return a case with its parties and correspondence."""
-        return await services.read_case(key, actor=API_ACTOR)
+        return await services.read_case(key, actor=_actor(request))
 
-    @patch("/{key:str}", summary="Triage a case")
-    async def update(self, key: FromPath[str], data: JSONBody[CaseChanges]) -> CaseDetail:
+    @patch("/{key:str}", summary="Triage a case", guards=[roles_required(*TRIAGE_ROLES)])
+    async def update(
+        self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[CaseChanges]
+    ) -> CaseDetail:
         """Change subject, category or severity of the version the client last read."""
-        return await services.update_case(key, data, actor=API_ACTOR)
+        return await services.update_case(key, data, actor=_actor(request))

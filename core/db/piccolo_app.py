@@ -3,12 +3,24 @@
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
+from piccolo.table import Table
 
 from core.audit.tables import AuditEvent
+from core.auth.tables import StaffMember, StaffSession
 from core.cases.tables import Case, Correspondence, Party, ReferenceCounter
-from core.tenancy.tables import Tenant
+from core.tenancy.tables import LoginAttempt, Tenant
 
-TABLES = [Tenant, Case, Party, Correspondence, ReferenceCounter, AuditEvent]
+TABLES: list[type[Table]] = [
+    Tenant,
+    LoginAttempt,
+    Case,
+    Party,
+    Correspondence,
+    ReferenceCounter,
+    AuditEvent,
+    StaffMember,
+    StaffSession,
+]
 
 APP_CONFIG = AppConfig(
     app_name="querela",

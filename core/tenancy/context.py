@@ -25,6 +25,13 @@ class TenantContext:
     reference_prefix: str
     timezone: str
     default_language: str
+    #: active | suspended (provisioning only for the control plane's own work)
+    status: str = "active"
+
+    @property
+    def read_only(self) -> bool:
+        """A suspended tenant can be read but not changed, and takes no new complaints."""
+        return self.status != "active"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -38,10 +45,13 @@ _current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(
 
 #: Selects the tenant and scopes the transaction to it in one round trip.
 _ENTER_TENANT = """
-SELECT id, slug, name, reference_prefix, timezone, default_language,
+SELECT id, slug, name, reference_prefix, timezone, default_language, status,
        set_config('querela.tenant_id', id::text, true)
-FROM tenant WHERE {where} AND status = 'active'
+FROM tenant WHERE {where} AND status = ANY($2::text[])
 """
+
+#: Tenants the data plane serves; one being provisioned or deleted serves nothing.
+SERVED_STATUSES = ("active", "suspended")
 
 
 def current_tenant() -> TenantContext:
@@ -54,11 +64,17 @@ def current_tenant() -> TenantContext:
 
 @asynccontextmanager
 async def tenant_transaction(
-    *, slug: str | None = None, tenant_id: UUID | None = None
+    *,
+    slug: str | None = None,
+    tenant_id: UUID | None = None,
+    include_provisioning: bool = False,
 ) -> AsyncIterator[tuple[TenantContext | None, PostgresTransaction]]:
-    """Open a transaction scoped to one active tenant, chosen by slug or id.
+    """Open a transaction scoped to one served tenant, chosen by slug or id.
 
-    Yields ``(tenant, transaction)``; ``tenant`` is None when no active tenant
+    ``include_provisioning`` also finds a tenant that is still being set up (for
+    the control plane, which writes its first rows).
+
+    Yields ``(tenant, transaction)``; ``tenant`` is None when no served tenant
     matches, and the transaction then sees no tenant rows at all. The transaction
     commits when the block ends normally; call ``transaction.rollback()`` to
     discard the work instead. Row-level security reads the tenant from a
@@ -68,7 +84,10 @@ async def tenant_transaction(
         raise ValueError("give exactly one of slug or tenant_id")
     where, value = ("slug = $1", slug) if slug is not None else ("id = $1", tenant_id)
     async with DB.transaction(allow_nested=False) as transaction:
-        row = await transaction.connection.fetchrow(_ENTER_TENANT.format(where=where), value)
+        statuses = [*SERVED_STATUSES, "provisioning"] if include_provisioning else SERVED_STATUSES
+        row = await transaction.connection.fetchrow(
+            _ENTER_TENANT.format(where=where), value, list(statuses)
+        )
         tenant = None
         if row is not None:
             tenant = TenantContext(
@@ -78,6 +97,7 @@ async def tenant_transaction(
                 reference_prefix=row["reference_prefix"],
                 timezone=row["timezone"],
                 default_language=row["default_language"],
+                status=row["status"],
             )
         token = _current.set(tenant)
         try:

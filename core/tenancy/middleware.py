@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from litestar.enums import ScopeType
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from opentelemetry import trace
 
@@ -22,6 +22,8 @@ from core.tenancy.resolution import TENANT_HEADER, AmbiguousTenant, resolve_slug
 log = logging.getLogger(__name__)
 
 TENANT_SPAN_ATTRIBUTE = "querela.tenant_id"
+#: What a suspended tenant still answers.
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -65,6 +67,12 @@ class TenantTransactionMiddleware:
             if tenant is None:
                 await transaction.rollback()  # type: ignore[no-untyped-call]
                 raise NotFoundException("No tenant is served at this address.")
+            if tenant.read_only and scope["method"] not in _READ_METHODS:
+                await transaction.rollback()  # type: ignore[no-untyped-call]
+                raise PermissionDeniedException(
+                    f"The service of {tenant.name} is suspended: nothing can be submitted"
+                    " or changed until it is resumed."
+                )
             trace.get_current_span().set_attribute(TENANT_SPAN_ATTRIBUTE, str(tenant.id))
             scope.setdefault("state", {})["tenant"] = tenant
 

@@ -11,8 +11,8 @@ import httpx
 from core.audit.tables import AuditEvent
 from core.cases.tables import Case
 from core.tenancy.context import tenant_transaction
-from tenants.provisioning import TenantInfo
 from tests.conftest import host
+from tests.fixtures.staff import TenantHandle
 
 Client = httpx.AsyncClient
 
@@ -24,7 +24,7 @@ COMPLAINT = {
 }
 
 
-async def register(client: Client, tenant: TenantInfo, **changes: object) -> dict:
+async def register(client: Client, tenant: TenantHandle, **changes: object) -> dict:
     response = await client.post(
         "/api/v1/cases", json={**COMPLAINT, **changes}, headers=host(tenant)
     )
@@ -32,7 +32,9 @@ async def register(client: Client, tenant: TenantInfo, **changes: object) -> dic
     return response.json()
 
 
-async def test_registration_returns_reference_parties_and_text(client: Client, tenant: TenantInfo):
+async def test_registration_returns_reference_parties_and_text(
+    client: Client, tenant: TenantHandle
+):
     case = await register(client, tenant)
 
     year = datetime.now(UTC).year
@@ -47,7 +49,7 @@ async def test_registration_returns_reference_parties_and_text(client: Client, t
     assert letter["body"] == COMPLAINT["description"]
 
 
-async def test_case_reads_back_by_id_and_by_reference(client: Client, tenant: TenantInfo):
+async def test_case_reads_back_by_id_and_by_reference(client: Client, tenant: TenantHandle):
     case = await register(client, tenant)
 
     by_id = await client.get(f"/api/v1/cases/{case['id']}", headers=host(tenant))
@@ -61,7 +63,7 @@ async def test_case_reads_back_by_id_and_by_reference(client: Client, tenant: Te
 
 
 async def test_registration_and_reading_are_audited_in_a_hash_chain(
-    client: Client, tenant: TenantInfo
+    client: Client, tenant: TenantHandle
 ):
     case = await register(client, tenant)
     await client.get(f"/api/v1/cases/{case['id']}", headers=host(tenant))
@@ -77,7 +79,7 @@ async def test_registration_and_reading_are_audited_in_a_hash_chain(
 
 
 async def test_references_are_gap_free_under_concurrent_registration(
-    client: Client, tenant: TenantInfo
+    client: Client, tenant: TenantHandle
 ):
     cases = await asyncio.gather(*(register(client, tenant) for _ in range(12)))
 
@@ -85,7 +87,7 @@ async def test_references_are_gap_free_under_concurrent_registration(
     assert numbers == list(range(1, 13))
 
 
-async def test_refused_registration_gives_no_number_away(client: Client, tenant: TenantInfo):
+async def test_refused_registration_gives_no_number_away(client: Client, tenant: TenantHandle):
     await register(client, tenant)
     future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     refused = await client.post(
@@ -97,12 +99,12 @@ async def test_refused_registration_gives_no_number_away(client: Client, tenant:
     assert second["reference"].endswith("-000002")
 
 
-async def test_reference_year_follows_the_date_of_receipt(client: Client, tenant: TenantInfo):
+async def test_reference_year_follows_the_date_of_receipt(client: Client, tenant: TenantHandle):
     case = await register(client, tenant, received_at="2025-12-30T10:00:00+00:00")
     assert re.fullmatch(r"Q-2025-000001", case["reference"])
 
 
-async def test_list_pages_newest_first(client: Client, tenant: TenantInfo):
+async def test_list_pages_newest_first(client: Client, tenant: TenantHandle):
     made = [await register(client, tenant, subject=f"Complaint {i}") for i in range(5)]
 
     first = (await client.get("/api/v1/cases?limit=2", headers=host(tenant))).json()
@@ -119,7 +121,7 @@ async def test_list_pages_newest_first(client: Client, tenant: TenantInfo):
 
 
 async def test_triage_changes_fields_and_refuses_a_stale_version(
-    client: Client, tenant: TenantInfo
+    client: Client, tenant: TenantHandle
 ):
     case = await register(client, tenant)
     url = f"/api/v1/cases/{case['id']}"
@@ -140,8 +142,12 @@ async def test_triage_changes_fields_and_refuses_a_stale_version(
     assert [a["action"] for a in actions] == ["case.registered", "case.updated"]
 
 
-async def test_tenant_header_addresses_a_tenant_for_api_clients(client: Client, tenant: TenantInfo):
+async def test_tenant_header_addresses_a_tenant_for_api_clients(
+    client: Client, tenant: TenantHandle
+):
     response = await client.post(
-        "/api/v1/cases", json=COMPLAINT, headers={"x-querela-tenant": tenant.slug}
+        "/api/v1/cases",
+        json=COMPLAINT,
+        headers={"x-querela-tenant": tenant.slug, **tenant.staff.bearer},
     )
     assert response.status_code == 201

@@ -18,6 +18,8 @@ import httpx
 import pytest
 
 from core.db.servers import DatabaseTarget
+from tenants.demo import DEMO_EMAIL, DEMO_PASSWORD
+from tests.fixtures.keycloak import KeycloakInstance
 
 QUERELA = str(Path(sys.executable).with_name("querela"))
 
@@ -65,11 +67,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def querela_dev(data_dir: Path) -> Iterator[str]:
-    """Run `querela dev` as the README says, on a free port; yield its base URL."""
+def querela_dev(data_dir: Path, keycloak: KeycloakInstance) -> Iterator[str]:
+    """Run `querela dev` as the README says, on a free port; yield its base URL.
+
+    It uses the suite's Keycloak rather than starting a second one.
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "QUERELA_"))}
     env["QUERELA_DATA_DIR"] = str(data_dir)
+    env["QUERELA_DEV_KEYCLOAK"] = "0"
+    env["KEYCLOAK_URL"] = keycloak.url
     process = subprocess.Popen(
         [QUERELA, "dev", "--port", str(port)],
         env=env,
@@ -100,22 +107,26 @@ def querela_dev(data_dir: Path) -> Iterator[str]:
             process.kill()
 
 
-def test_dev_serves_the_api_and_keeps_data_across_restarts(tmp_path: Path):
-    demo = {"host": "demo.localhost"}
-    with querela_dev(tmp_path / "data") as base:
+def test_dev_serves_the_api_and_keeps_data_across_restarts(
+    tmp_path: Path, keycloak: KeycloakInstance
+):
+    with querela_dev(tmp_path / "data", keycloak) as base:
+        # The demo staff member that `querela dev` prints signs in with Keycloak.
+        token = keycloak.password_token(DEMO_EMAIL, DEMO_PASSWORD)["access_token"]
+        demo = {"host": "demo.localhost", "authorization": f"Bearer {token}"}
         seeded = httpx.get(f"{base}/api/v1/cases", headers=demo).json()["items"]
         created = httpx.post(
             f"{base}/api/v1/cases",
             json={"subject": "From the README", "description": "Does it work?"},
             headers=demo,
         )
-        page = httpx.get(f"{base}/", headers=demo)
+        page = httpx.get(f"{base}/", headers={"host": "demo.localhost"})
     assert len(seeded) == 3
     assert created.status_code == 201
     assert created.json()["reference"].startswith("DEMO-")
     assert "Demo Organisation" in page.text
 
-    with querela_dev(tmp_path / "data") as base:
+    with querela_dev(tmp_path / "data", keycloak) as base:
         again = httpx.get(f"{base}/api/v1/cases/{created.json()['id']}", headers=demo)
         listed = httpx.get(f"{base}/api/v1/cases", headers=demo).json()["items"]
     assert again.status_code == 200

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tenants.provisioning import TenantInfo
+from tenants import lifecycle
 from tests.conftest import host
+from tests.fixtures.staff import TenantHandle
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient):
@@ -24,7 +25,7 @@ async def test_openapi_describes_the_case_api(client: httpx.AsyncClient):
 
 
 async def test_tenant_page_names_the_tenant_without_javascript(
-    client: httpx.AsyncClient, tenant: TenantInfo
+    client: httpx.AsyncClient, tenant: TenantHandle
 ):
     page = await client.get("/", headers=host(tenant))
     assert page.status_code == 200
@@ -43,7 +44,12 @@ async def test_tenant_page_names_the_tenant_without_javascript(
     ],
 )
 async def test_public_page_speaks_four_languages(
-    client: httpx.AsyncClient, tenant: TenantInfo, query: str, accept: str, lang: str, heading: str
+    client: httpx.AsyncClient,
+    tenant: TenantHandle,
+    query: str,
+    accept: str,
+    lang: str,
+    heading: str,
 ):
     page = await client.get(f"/{query}", headers={**host(tenant), "accept-language": accept})
     assert f'<html lang="{lang}">' in page.text
@@ -59,3 +65,20 @@ async def test_platform_page_on_the_bare_domain(client: httpx.AsyncClient):
 async def test_unknown_tenant_page_is_404(client: httpx.AsyncClient):
     page = await client.get("/", headers={"host": "nobody.localhost"})
     assert page.status_code == 404
+
+
+async def test_suspended_tenant_page_says_intake_is_closed(
+    client: httpx.AsyncClient, tenant: TenantHandle
+):
+    await lifecycle.suspend(tenant.slug, "unpaid invoice")
+    page = await client.get("/", headers={"host": f"{tenant.slug}.localhost"})
+    refused = await client.post(
+        "/api/v1/cases", json={"subject": "s", "description": "d"}, headers=tenant.headers
+    )
+    readable = await client.get("/api/v1/cases", headers=tenant.headers)
+
+    assert page.status_code == 200
+    assert "complaints cannot be submitted here" in page.text
+    assert refused.status_code == 403
+    assert "suspended" in refused.json()["detail"]
+    assert readable.status_code == 200

@@ -6,12 +6,12 @@ import httpx
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from core.tenancy.middleware import TENANT_SPAN_ATTRIBUTE
-from tenants.provisioning import TenantInfo
 from tests.conftest import host
+from tests.fixtures.staff import TenantHandle
 
 
 async def test_request_span_carries_the_tenant_id(
-    client: httpx.AsyncClient, tenant: TenantInfo, spans: InMemorySpanExporter
+    client: httpx.AsyncClient, tenant: TenantHandle, spans: InMemorySpanExporter
 ):
     spans.clear()
     response = await client.post(

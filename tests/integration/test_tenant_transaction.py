@@ -11,14 +11,14 @@ from litestar.config.app import AppConfig
 from litestar.params import FromQuery
 from litestar.plugins import InitPluginProtocol
 
-from core.app import create_app, tenant_middleware
+from core.app import create_app, request_middleware, security_of
 from core.cases.schemas import NewCase
 from core.cases.services import register_case
 from core.cases.tables import Case
 from core.settings import Settings
 from core.tenancy.context import tenant_transaction
-from tenants.provisioning import TenantInfo
 from tests.conftest import host
+from tests.fixtures.staff import TenantHandle
 
 NEW = NewCase(subject="Written, then abandoned", description="This must not be kept.")
 
@@ -49,15 +49,12 @@ async def write_then_lose_connection(request: Request) -> dict[str, str]:
 
 
 class ProbePlugin(InitPluginProtocol):
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.route_handlers.append(
             Router(
                 path="/probe",
                 route_handlers=[write_then_fail, write_then_raise, write_then_lose_connection],
-                middleware=[tenant_middleware(self.settings)],
+                middleware=request_middleware(security_of(app_config.state)),
             )
         )
         return app_config
@@ -65,20 +62,20 @@ class ProbePlugin(InitPluginProtocol):
 
 @pytest.fixture(scope="module")
 async def probe_client(settings: Settings, client: httpx.AsyncClient):
-    app: Litestar = create_app(settings, extensions=[ProbePlugin(settings)])
+    app: Litestar = create_app(settings, extensions=[ProbePlugin()])
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
         yield http
 
 
-async def case_count(tenant: TenantInfo) -> int:
+async def case_count(tenant: TenantHandle) -> int:
     async with tenant_transaction(slug=tenant.slug):
         return await Case.count()
 
 
 @pytest.mark.parametrize("status", [400, 409, 422, 500, 503])
 async def test_error_status_rolls_back_what_the_handler_wrote(
-    probe_client: httpx.AsyncClient, tenant: TenantInfo, status: int
+    probe_client: httpx.AsyncClient, tenant: TenantHandle, status: int
 ):
     response = await probe_client.post(
         f"/probe/write-then-fail?status={status}", headers=host(tenant)
@@ -87,14 +84,14 @@ async def test_error_status_rolls_back_what_the_handler_wrote(
     assert await case_count(tenant) == 0
 
 
-async def test_success_status_commits(probe_client: httpx.AsyncClient, tenant: TenantInfo):
+async def test_success_status_commits(probe_client: httpx.AsyncClient, tenant: TenantHandle):
     response = await probe_client.post("/probe/write-then-fail?status=200", headers=host(tenant))
     assert response.status_code == 200
     assert await case_count(tenant) == 1
 
 
 async def test_exception_rolls_back_what_the_handler_wrote(
-    probe_client: httpx.AsyncClient, tenant: TenantInfo
+    probe_client: httpx.AsyncClient, tenant: TenantHandle
 ):
     response = await probe_client.post("/probe/write-then-raise", headers=host(tenant))
     assert response.status_code == 500
@@ -102,7 +99,7 @@ async def test_exception_rolls_back_what_the_handler_wrote(
 
 
 async def test_failed_commit_is_never_reported_as_success(
-    probe_client: httpx.AsyncClient, tenant: TenantInfo
+    probe_client: httpx.AsyncClient, tenant: TenantHandle
 ):
     response = await probe_client.post("/probe/write-then-lose-connection", headers=host(tenant))
     assert response.status_code == 503

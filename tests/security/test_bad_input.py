@@ -8,13 +8,13 @@ import pytest
 from core.audit.tables import AuditEvent
 from core.cases.tables import Case, ReferenceCounter
 from core.tenancy.context import tenant_transaction
-from tenants.provisioning import TenantInfo
 from tests.conftest import host
+from tests.fixtures.staff import TenantHandle
 
 VALID = {"subject": "A complaint", "description": "What happened."}
 
 
-async def stored_rows(tenant: TenantInfo) -> tuple[int, int, int]:
+async def stored_rows(tenant: TenantHandle) -> tuple[int, int, int]:
     async with tenant_transaction(slug=tenant.slug):
         return (
             await Case.count(),
@@ -77,7 +77,7 @@ async def stored_rows(tenant: TenantInfo) -> tuple[int, int, int]:
 )
 async def test_bad_registration_is_refused_and_writes_nothing(
     client: httpx.AsyncClient,
-    tenant: TenantInfo,
+    tenant: TenantHandle,
     body: bytes,
     content_type: str,
     expect_in_message: str,
@@ -92,7 +92,7 @@ async def test_bad_registration_is_refused_and_writes_nothing(
     assert await stored_rows(tenant) == before
 
 
-async def test_oversized_body_is_refused_with_413(client: httpx.AsyncClient, tenant: TenantInfo):
+async def test_oversized_body_is_refused_with_413(client: httpx.AsyncClient, tenant: TenantHandle):
     before = await stored_rows(tenant)
     huge = {**VALID, "description": "x" * (65 * 1024)}
     response = await client.post("/api/v1/cases", json=huge, headers=host(tenant))
@@ -100,7 +100,9 @@ async def test_oversized_body_is_refused_with_413(client: httpx.AsyncClient, ten
     assert await stored_rows(tenant) == before
 
 
-async def test_unknown_tenant_is_a_404_without_data(client: httpx.AsyncClient, tenant: TenantInfo):
+async def test_unknown_tenant_is_a_404_without_data(
+    client: httpx.AsyncClient, tenant: TenantHandle
+):
     for headers in (
         {"host": "nobody.localhost"},
         {"x-querela-tenant": "nobody"},
@@ -112,7 +114,7 @@ async def test_unknown_tenant_is_a_404_without_data(client: httpx.AsyncClient, t
         assert response.json()["detail"] == "No tenant is served at this address."
 
 
-async def test_bad_query_parameters_are_refused(client: httpx.AsyncClient, tenant: TenantInfo):
+async def test_bad_query_parameters_are_refused(client: httpx.AsyncClient, tenant: TenantHandle):
     for query in ("limit=0", "limit=1000", "limit=ten", "before=not-a-uuid"):
         response = await client.get(f"/api/v1/cases?{query}", headers=host(tenant))
         assert response.status_code == 400, query

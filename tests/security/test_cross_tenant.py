@@ -9,8 +9,8 @@ import pytest
 
 from core.cases.tables import Case, Correspondence, Party
 from core.tenancy.context import tenant_transaction
-from tenants.provisioning import TenantInfo
 from tests.conftest import host
+from tests.fixtures.staff import TenantHandle
 
 COMPLAINT = {
     "subject": "Private matter",
@@ -20,7 +20,7 @@ COMPLAINT = {
 
 
 @pytest.fixture
-async def a_case(client: httpx.AsyncClient, tenant: TenantInfo) -> dict:
+async def a_case(client: httpx.AsyncClient, tenant: TenantHandle) -> dict:
     response = await client.post("/api/v1/cases", json=COMPLAINT, headers=host(tenant))
     assert response.status_code == 201
     return response.json()

@@ -1,0 +1,1 @@
+"""Staff identity: Keycloak tokens, tenant-scoped roles, browser sessions."""

@@ -1,0 +1,119 @@
+"""Establishes who makes each request: from a bearer token or a session cookie.
+
+It runs inside the tenant's transaction (after ``TenantTransactionMiddleware``)
+and only identifies; guards decide what is allowed. A token that fails any
+check is refused outright rather than treated as anonymous, so a client learns
+at once that its credentials are wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from http.cookies import SimpleCookie
+
+from litestar.exceptions import NotAuthorizedException
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from core.auth.principal import PLATFORM_ADMIN, Principal
+from core.auth.sessions import SESSION_COOKIE, session_principal
+from core.auth.staff import staff_for_identity
+from core.auth.tokens import InvalidToken, TokenVerifier
+from core.tenancy.context import TenantContext
+
+log = logging.getLogger(__name__)
+
+_BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class AuthenticationMiddleware:
+    """Puts a ``Principal`` (or None) into ``scope["state"]["principal"]``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @staticmethod
+    def _verifier(scope: Scope) -> TokenVerifier:
+        # Looked up per request: Litestar copies middleware arguments per route, and
+        # every route must share one key cache.
+        verifier: TokenVerifier = scope["app"].state["security"].verifier
+        return verifier
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Identify the caller, then pass the request on."""
+        state = scope.setdefault("state", {})
+        tenant: TenantContext | None = state.get("tenant")
+        authorization = _header(scope, b"authorization")
+        principal: Principal | None = None
+        if authorization is not None:
+            principal = await self._from_bearer(self._verifier(scope), authorization, tenant)
+        elif tenant is not None:
+            principal = await self._from_cookie(scope)
+        state["principal"] = principal
+        await self.app(scope, receive, send)
+
+    async def _from_bearer(
+        self, verifier: TokenVerifier, authorization: str, tenant: TenantContext | None
+    ) -> Principal:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthorizedException(
+                "Send the access token as 'Authorization: Bearer <token>'.",
+                headers=_BEARER_CHALLENGE,
+            )
+        try:
+            claims = await verifier.access_token(token.strip())
+        except InvalidToken as exc:
+            log.info("refused token: %s", exc)
+            raise NotAuthorizedException(
+                "The access token is not valid.", headers=_BEARER_CHALLENGE
+            ) from None
+        platform_admin = PLATFORM_ADMIN in claims.realm_roles
+        if tenant is None:
+            return Principal(
+                subject=claims.subject,
+                email=claims.email,
+                name=claims.name,
+                via="bearer",
+                platform_admin=platform_admin,
+            )
+        if tenant.slug not in claims.organizations:
+            raise NotAuthorizedException(
+                "The access token was not issued for this organisation.",
+                headers=_BEARER_CHALLENGE,
+            )
+        staff = await staff_for_identity(
+            subject=claims.subject,
+            email=claims.email,
+            email_verified=claims.email_verified,
+            name=claims.name,
+        )
+        return Principal(
+            subject=claims.subject,
+            email=claims.email,
+            name=claims.name,
+            via="bearer",
+            staff_id=staff["id"] if staff else None,
+            roles=frozenset(staff["roles"]) if staff else frozenset(),
+            platform_admin=platform_admin,
+        )
+
+    async def _from_cookie(self, scope: Scope) -> Principal | None:
+        raw = _header(scope, b"cookie")
+        if not raw:
+            return None
+        cookie = SimpleCookie()
+        try:
+            cookie.load(raw)
+        except Exception:  # a malformed Cookie header means no session, nothing worse
+            return None
+        morsel = cookie.get(SESSION_COOKIE)
+        if morsel is None or not morsel.value:
+            return None
+        return await session_principal(morsel.value)
