@@ -26,8 +26,14 @@ from core.db import engine
 from core.db.servers import resolve_database
 from core.errors import Conflict, InvalidInput, NotFound
 from core.health import healthz, readyz
+from core.plugins.api import PluginController
 from core.settings import Settings
-from core.telemetry import build_tracer_provider, instrument_asyncpg
+from core.telemetry import (
+    build_meter_provider,
+    build_tracer_provider,
+    install_globally,
+    instrument_asyncpg,
+)
 from core.tenancy.middleware import TenantTransactionMiddleware
 
 __version__ = "0.1.0"
@@ -109,6 +115,7 @@ def create_app(
     verifier = TokenVerifier(settings)
     security = Security(settings, verifier, KeycloakSignIn(settings, verifier))
     provider = tracer_provider or build_tracer_provider(settings.otel_exporter)
+    install_globally(provider, build_meter_provider(settings.otel_exporter))
     instrument_asyncpg(provider)
 
     @asynccontextmanager
@@ -123,7 +130,7 @@ def create_app(
 
     api = Router(
         path="/api/v1",
-        route_handlers=[CaseController],
+        route_handlers=[CaseController, PluginController],
         middleware=request_middleware(security),
     )
     return Litestar(

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import threading
 
+from opentelemetry import metrics, trace
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -39,6 +46,35 @@ def build_tracer_provider(
         # Endpoint and headers come from the standard OTEL_EXPORTER_OTLP_* variables.
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     return provider
+
+
+def build_meter_provider(exporter_name: ExporterName) -> MeterProvider:
+    """Return a meter provider exporting to the named exporter (none keeps metrics in-process)."""
+    readers: list[MetricReader] = []
+    if exporter_name == "console":
+        readers.append(PeriodicExportingMetricReader(ConsoleMetricExporter()))
+    elif exporter_name == "otlp":
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+
+        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
+    return MeterProvider(
+        metric_readers=readers, resource=Resource.create({"service.name": "querela"})
+    )
+
+
+def install_globally(tracer: TracerProvider, meter: MeterProvider | None = None) -> None:
+    """Make these the process's providers, unless some were installed before.
+
+    Code that is not handed a provider (the plugin host, libraries) uses the
+    global ones; the first application built in a process sets them.
+    """
+    with _instrumented:
+        if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+            trace.set_tracer_provider(tracer)
+        if meter is not None and isinstance(
+            metrics.get_meter_provider(), metrics._internal._ProxyMeterProvider
+        ):
+            metrics.set_meter_provider(meter)
 
 
 def instrument_asyncpg(provider: TracerProvider) -> None:

@@ -10,15 +10,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import msgspec
 import typer
 
 from core.db import engine
 from core.db.migrate import MigrationError, migrate
 from core.db.servers import DatabaseTarget, resolve_database
 from core.errors import Conflict, InvalidInput, NotFound
+from core.plugins import services as plugin_services
+from core.plugins.api import plugin_out
+from core.plugins.host import plugin_host
 from core.settings import Settings
+from core.tenancy.context import tenant_transaction
 from tenants import demo, export, lifecycle, provisioning
 from tenants.devstack import LocalKeycloak
 from tenants.keycloak import IdentityProviderError, KeycloakControlPlane
@@ -33,6 +38,10 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 tenants_app = typer.Typer(help="Tenants: the organisations Querela serves.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
+plugins_app = typer.Typer(
+    help="Plugins: what is installed, and each tenant's choice of them.", no_args_is_help=True
+)
+app.add_typer(plugins_app, name="plugins")
 
 T = TypeVar("T")
 
@@ -230,6 +239,164 @@ def tenants_purge() -> None:
             typer.secho(f"not purged {outcome.slug}: {outcome.error}", err=True, fg="red")
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
+
+
+#: How the audit log names changes made with the ``querela plugins`` commands.
+PLUGINS_CLI_ACTOR = "platform:cli"
+
+SlugArgument = Annotated[str, typer.Argument(help="Tenant slug")]
+PluginArgument = Annotated[str, typer.Argument(help="Plugin name, as `querela plugins list` shows")]
+
+
+async def _for_tenant(slug: str, target: DatabaseTarget, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` inside the tenant transaction of ``slug``; it commits if ``work`` succeeds."""
+    await engine.connect(target.app_dsn)
+    async with tenant_transaction(slug=slug) as (tenant, _):
+        if tenant is None:
+            raise NotFound(f"no tenant {slug!r} is served")
+        return await work()
+
+
+def _refuse(field: str, reason: str) -> typer.Exit:
+    typer.secho(f"error: {field}: {reason}", err=True, fg=typer.colors.RED)
+    return typer.Exit(2)
+
+
+def parse_setting(assignment: str) -> tuple[str, Any]:
+    """Split ``key=value``; the value is read as JSON when it is JSON, else kept as text.
+
+    ``days=30`` gives 30, ``notify=true`` gives True, ``name=Acme`` and
+    ``code=0123`` give text. Raises ``InvalidInput`` for anything without a key.
+    """
+    key, sep, raw = assignment.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InvalidInput("--set", f"{assignment!r} is not key=value")
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw
+
+
+def parse_settings_object(text: str) -> dict[str, Any]:
+    """Read the ``--json`` option: one JSON object. Raises ``InvalidInput`` otherwise."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("--json", f"is not valid JSON: {exc.msg}") from None
+    if not isinstance(value, dict):
+        raise InvalidInput("--json", "must be a JSON object")
+    return value
+
+
+@plugins_app.command("list")
+def plugins_list(
+    tenant: Annotated[
+        str | None, typer.Option(help="Show this tenant's state of each plugin")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines")] = False,
+) -> None:
+    """List installed plugins and those that failed to load, or one tenant's plugins."""
+    if tenant is None:
+        _list_installed(as_json)
+        return
+    slug = tenant
+
+    async def work(
+        settings: Settings, target: DatabaseTarget
+    ) -> list[plugin_services.PluginStatus]:
+        return await _for_tenant(slug, target, plugin_services.list_plugins)
+
+    for status in _run(work):
+        if as_json:
+            typer.echo(msgspec.json.encode(plugin_out(status)).decode())
+        else:
+            state = "enabled" if status.enabled else "disabled"
+            shown = json.dumps(dict(status.settings), sort_keys=True) if status.settings else ""
+            typer.echo(f"{status.name:<24} {state:<9} {status.version:<10} {shown}")
+
+
+def _list_installed(as_json: bool) -> None:
+    """Print what the process installs, without touching the database."""
+    host = plugin_host()
+    for name in host.names:
+        info = host.infos[name]
+        if as_json:
+            typer.echo(json.dumps({**asdict(info), "loaded": True}))
+        else:
+            sector = info.sector or "-"
+            typer.echo(f"{info.name:<24} {info.version:<10} {sector:<12} {info.description}")
+    for name, reason in sorted(host.load_errors.items()):
+        if as_json:
+            typer.echo(json.dumps({"name": name, "loaded": False, "error": reason}))
+        else:
+            typer.secho(f"{name:<24} not loaded: {reason}", fg=typer.colors.RED)
+
+
+@plugins_app.command("enable")
+def plugins_enable(slug: SlugArgument, name: PluginArgument) -> None:
+    """Enable an installed plugin for a tenant (an audit event in the tenant's log)."""
+
+    async def work(settings: Settings, target: DatabaseTarget) -> plugin_services.PluginStatus:
+        return await _for_tenant(
+            slug, target, lambda: plugin_services.enable_plugin(name, actor=PLUGINS_CLI_ACTOR)
+        )
+
+    typer.echo(f"plugin {_run(work).name} is enabled for {slug}")
+
+
+@plugins_app.command("disable")
+def plugins_disable(slug: SlugArgument, name: PluginArgument) -> None:
+    """Disable a plugin for a tenant; its settings are kept (an audit event)."""
+
+    async def work(settings: Settings, target: DatabaseTarget) -> plugin_services.PluginStatus:
+        return await _for_tenant(
+            slug, target, lambda: plugin_services.disable_plugin(name, actor=PLUGINS_CLI_ACTOR)
+        )
+
+    typer.echo(f"plugin {_run(work).name} is disabled for {slug}")
+
+
+@plugins_app.command("configure")
+def plugins_configure(
+    slug: SlugArgument,
+    name: PluginArgument,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="key=value; changes one setting and keeps the others. Repeat for more."
+            ' The value is read as JSON when it is JSON (30, true, "30"), else as text.',
+        ),
+    ] = None,
+    replacement: Annotated[
+        str | None,
+        typer.Option("--json", help="All the settings as one JSON object, replacing the old"),
+    ] = None,
+) -> None:
+    """Check a plugin's settings for a tenant against the plugin's fields and store them."""
+    if not assignments and replacement is None:
+        raise _refuse("settings", "give --set key=value or --json '{...}'")
+    try:
+        replaced = None if replacement is None else parse_settings_object(replacement)
+        changes = dict(parse_setting(item) for item in assignments or ())
+    except InvalidInput as exc:
+        raise _refuse(exc.field, exc.reason) from None
+
+    async def configure() -> plugin_services.PluginStatus:
+        base = replaced
+        if base is None:
+            base = dict((await plugin_services.tenant_plugins()).settings.get(name, {}))
+        return await plugin_services.configure_plugin(
+            name, {**base, **changes}, actor=PLUGINS_CLI_ACTOR
+        )
+
+    async def work(settings: Settings, target: DatabaseTarget) -> plugin_services.PluginStatus:
+        return await _for_tenant(slug, target, configure)
+
+    status = _run(work)
+    shown = json.dumps(dict(status.settings), sort_keys=True)
+    typer.echo(f"plugin {status.name} of {slug} is configured: {shown}")
 
 
 @app.command()

@@ -16,6 +16,9 @@ import asyncpg
 import httpx
 import pytest
 from litestar import Litestar
+from opentelemetry import metrics
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from core.app import create_app
@@ -71,6 +74,12 @@ async def database(superuser_dsn: str) -> DatabaseTarget:
 
 
 @pytest.fixture(scope="session")
+def querela_database(database: DatabaseTarget) -> DatabaseTarget:
+    """The vendors' pytest plugin uses the suite's database rather than a second server."""
+    return database
+
+
+@pytest.fixture(scope="session")
 def settings(database: DatabaseTarget, keycloak: KeycloakInstance) -> Settings:
     """Settings pointing at the test database and the test Keycloak."""
     return Settings(
@@ -88,7 +97,17 @@ def spans() -> InMemorySpanExporter:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings, spans: InMemorySpanExporter) -> Litestar:
+def metric_reader() -> InMemoryMetricReader:
+    """Every metric the process records; installed before the app so the app keeps it."""
+    reader = InMemoryMetricReader()
+    metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+    return reader
+
+
+@pytest.fixture(scope="session")
+def app(
+    settings: Settings, spans: InMemorySpanExporter, metric_reader: InMemoryMetricReader
+) -> Litestar:
     """The application as `querela serve` builds it, traced into memory."""
     provider = build_tracer_provider("none", exporter=spans)
     return create_app(

@@ -7,7 +7,7 @@ silently dropped data. Output structs are the only shape a case leaves in.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -49,6 +49,8 @@ class NewCase(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     category: Category | None = None
     severity: Severity = "normal"
     language: Language | None = None
+    #: Values for the intake fields the tenant's plugins add to the form.
+    fields: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class CaseChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -81,6 +83,30 @@ class CorrespondenceOut(msgspec.Struct, kw_only=True):
     occurred_at: datetime
 
 
+class DeadlineOut(msgspec.Struct, kw_only=True):
+    """A deadline of a case."""
+
+    kind: str
+    label: str
+    due_at: datetime
+    source: str
+    citation: str
+    counting: str
+    met_at: datetime | None
+
+
+class FlagOut(msgspec.Struct, kw_only=True):
+    """Something staff must see on a case."""
+
+    id: UUID
+    kind: Literal["risk", "plugin_failure"]
+    source: str
+    code: str
+    message: str
+    urgency: Literal["page", "notice"]
+    raised_at: datetime
+
+
 class CaseSummary(msgspec.Struct, kw_only=True):
     """A case as a list shows it."""
 
@@ -104,6 +130,9 @@ class CaseDetail(CaseSummary, kw_only=True):
     created_at: datetime
     parties: list[PartyOut]
     correspondence: list[CorrespondenceOut]
+    fields: dict[str, Any]
+    deadlines: list[DeadlineOut]
+    flags: list[FlagOut]
 
 
 class CasePage(msgspec.Struct, kw_only=True):

@@ -7,23 +7,31 @@ so the change and its record commit or vanish together.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 from core.audit import services as audit
+from core.cases.contributions import Contributions
 from core.cases.schemas import (
     CaseChanges,
     CaseDetail,
     CasePage,
     CaseSummary,
     CorrespondenceOut,
+    DeadlineOut,
+    FlagOut,
     NewCase,
     PartyOut,
 )
-from core.cases.tables import Case, Correspondence, Party, ReferenceCounter
+from core.cases.tables import Case, CaseFlag, Correspondence, Deadline, Party, ReferenceCounter
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
+from core.plugins.host import plugin_host
+from core.plugins.services import tenant_plugins
+from core.sdk import CaseView, IntakeSubmission, PartyView
 from core.tenancy.context import TenantContext, current_tenant
 
 #: A letter may be registered days after it arrived, but not dated in the future.
@@ -50,6 +58,22 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
     received_at = _received_at(new.received_at, now)
     subject = _required_text("subject", new.subject)
     description = _required_text("description", new.description)
+    language = new.language or tenant.default_language
+    host = plugin_host()
+    plugins = await tenant_plugins(host)
+    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    fields = await contributions.check_submission(
+        IntakeSubmission(
+            channel=new.channel,
+            subject=subject,
+            description=description,
+            category=new.category,
+            severity=new.severity,
+            language=language,
+            received_at=received_at,
+            fields=new.fields,
+        )
+    )
     reference = await _next_reference(tenant, received_at)
     case_id = uuid7()
 
@@ -64,11 +88,12 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
             category=new.category,
             severity=new.severity,
             confidentiality="standard",
-            language=new.language or tenant.default_language,
+            language=language,
             received_at=received_at,
             created_at=now,
             updated_at=now,
             version=1,
+            fields=json.dumps(fields),
         )
     )
     if new.complainant is not None:
@@ -104,7 +129,47 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
         case_id=case_id,
         detail={"reference": reference, "channel": new.channel},
     )
+    if plugins.enabled:
+        await contributions.apply_to(await case_view(case_id))
+    await contributions.record_failures(case_id)
     return await _load_detail(case_id)
+
+
+async def case_view(case_id: UUID) -> CaseView:
+    """The case as plugins see it: a read-only copy."""
+    case = await Case.select().where(Case.id == case_id).first()
+    if case is None:
+        raise NotFound("no such case")
+    parties = await Party.select().where(Party.case_id == case_id).order_by(Party.id)
+    first = (
+        await Correspondence.select(Correspondence.body)
+        .where(Correspondence.case_id == case_id)
+        .order_by(Correspondence.occurred_at)
+        .first()
+    )
+    return CaseView(
+        id=case["id"],
+        reference=case["reference"],
+        status=case["status"],
+        channel=case["channel"],
+        subject=case["subject"],
+        description=first["body"] if first else "",
+        category=case["category"],
+        severity=case["severity"],
+        confidentiality=case["confidentiality"],
+        language=case["language"],
+        received_at=case["received_at"],
+        parties=tuple(
+            PartyView(
+                id=p["id"],
+                role=p["role"],
+                name=None if p["anonymous"] else p["display_name"],
+                anonymous=p["anonymous"],
+            )
+            for p in parties
+        ),
+        fields=MappingProxyType(_json(case["fields"])),
+    )
 
 
 async def read_case(key: str, *, actor: str) -> CaseDetail:
@@ -203,6 +268,18 @@ async def _load_detail(case_id: UUID) -> CaseDetail:
         .order_by(Correspondence.occurred_at)
         .order_by(Correspondence.id)
     )
+    deadlines = (
+        await Deadline.select()
+        .where(Deadline.case_id == case_id)
+        .order_by(Deadline.due_at)
+        .order_by(Deadline.kind)
+    )
+    flags = (
+        await CaseFlag.select()
+        .where((CaseFlag.case_id == case_id) & CaseFlag.cleared_at.is_null())
+        .order_by(CaseFlag.raised_at)
+        .order_by(CaseFlag.id)
+    )
     return CaseDetail(
         id=case["id"],
         reference=case["reference"],
@@ -238,7 +315,37 @@ async def _load_detail(case_id: UUID) -> CaseDetail:
             )
             for c in letters
         ],
+        fields=_json(case["fields"]),
+        deadlines=[
+            DeadlineOut(
+                kind=d["kind"],
+                label=d["label"],
+                due_at=d["due_at"],
+                source=d["source"],
+                citation=d["citation"],
+                counting=d["counting"],
+                met_at=d["met_at"],
+            )
+            for d in deadlines
+        ],
+        flags=[
+            FlagOut(
+                id=f["id"],
+                kind=f["kind"],
+                source=f["source"],
+                code=f["code"],
+                message=f["message"],
+                urgency=f["urgency"],
+                raised_at=f["raised_at"],
+            )
+            for f in flags
+        ],
     )
+
+
+def _json(value: Any) -> dict[str, Any]:
+    loaded = json.loads(value) if isinstance(value, str) else value
+    return dict(loaded or {})
 
 
 def _received_at(value: datetime | None, now: datetime) -> datetime:

@@ -6,7 +6,7 @@ migrations, since Piccolo knows only single-column keys.
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, BigInt, Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -30,6 +30,8 @@ class Case(TenantScoped, Table, tablename="cases"):
     updated_at = Timestamptz(default=TimestamptzNow())
     #: Bumped on every change; lets clients detect that they edit a stale copy.
     version = Integer(default=1)
+    #: Values of intake fields that plugins registered.
+    fields = JSONB(default="{}")
 
 
 class Party(TenantScoped, Table, tablename="party"):
@@ -65,3 +67,37 @@ class ReferenceCounter(TenantScoped, Table, tablename="reference_counter"):
     scope = Varchar(length=20)
     period = Integer()
     value = BigInt(default=0)
+
+
+class CaseFlag(TenantScoped, Table, tablename="case_flag"):
+    """Something staff must see on a case: a risk, or a plugin that failed on it."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    #: risk | plugin_failure
+    kind = Varchar(length=20)
+    #: The plugin (or ``staff``) that raised it.
+    source = Varchar(length=100)
+    code = Varchar(length=100)
+    message = Text()
+    #: page | notice
+    urgency = Varchar(length=10, default="notice")
+    raised_at = Timestamptz(default=TimestamptzNow())
+    cleared_at = Timestamptz(null=True, default=None)
+
+
+class Deadline(TenantScoped, Table, tablename="deadline"):
+    """A time by which something must have happened on a case."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    kind = Varchar(length=60)
+    label = Varchar(length=200)
+    due_at = Timestamptz()
+    #: The plugin whose rule set it, or ``core``.
+    source = Varchar(length=100)
+    citation = Varchar(length=200, default="")
+    counting = Varchar(length=200, default="")
+    pausable = Boolean(default=True)
+    met_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

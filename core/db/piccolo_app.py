@@ -7,7 +7,15 @@ from piccolo.table import Table
 
 from core.audit.tables import AuditEvent
 from core.auth.tables import StaffMember, StaffSession
-from core.cases.tables import Case, Correspondence, Party, ReferenceCounter
+from core.cases.tables import (
+    Case,
+    CaseFlag,
+    Correspondence,
+    Deadline,
+    Party,
+    ReferenceCounter,
+)
+from core.plugins.tables import TenantPlugin
 from core.tenancy.tables import LoginAttempt, Tenant
 
 TABLES: list[type[Table]] = [
@@ -20,6 +28,9 @@ TABLES: list[type[Table]] = [
     AuditEvent,
     StaffMember,
     StaffSession,
+    TenantPlugin,
+    CaseFlag,
+    Deadline,
 ]
 
 APP_CONFIG = AppConfig(

@@ -27,6 +27,7 @@ class TenantContext:
     default_language: str
     #: active | suspended (provisioning only for the control plane's own work)
     status: str = "active"
+    sector: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -45,7 +46,7 @@ _current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(
 
 #: Selects the tenant and scopes the transaction to it in one round trip.
 _ENTER_TENANT = """
-SELECT id, slug, name, reference_prefix, timezone, default_language, status,
+SELECT id, slug, name, reference_prefix, timezone, default_language, status, sector,
        set_config('querela.tenant_id', id::text, true)
 FROM tenant WHERE {where} AND status = ANY($2::text[])
 """
@@ -98,6 +99,7 @@ async def tenant_transaction(
                 timezone=row["timezone"],
                 default_language=row["default_language"],
                 status=row["status"],
+                sector=row["sector"],
             )
         token = _current.set(tenant)
         try:

@@ -3,7 +3,7 @@ reference counters and the audit log, all tenant tables under forced row-level s
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from core.db.migration_sql import execute_script
+from core.db.migration_sql import execute_script, tenant_isolation
 
 ID = "2026-11-24T02:00:00:000000"
 VERSION = "1.38.0"
@@ -115,14 +115,3 @@ async def forwards() -> MigrationManager:
 
     manager.add_raw(run)
     return manager
-
-
-def tenant_isolation(table: str) -> str:
-    """Row-level security that shows a transaction only its own tenant's rows."""
-    return f"""
-    ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-    ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-    CREATE POLICY tenant_isolation ON {table}
-        USING (tenant_id = querela_current_tenant())
-        WITH CHECK (tenant_id = querela_current_tenant());
-    """

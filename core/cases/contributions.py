@@ -1,0 +1,218 @@
+"""What the tenant's plugins contribute when a case is registered.
+
+Each hook goes through the plugin host, which isolates every plugin: a plugin
+that raises, overruns or answers with the wrong type is left out and becomes a
+``plugin_failure`` flag on the case plus an audit event. Nothing a plugin does
+can stop a complaint from being registered, except a validation problem it
+reports on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from core.audit import services as audit
+from core.cases.tables import Case, CaseFlag, Deadline
+from core.errors import InvalidInput
+from core.ids import uuid7
+from core.plugins.fieldvalues import checked_value
+from core.plugins.host import HookFailure, HookOutcome, PluginHost
+from core.plugins.services import TenantPlugins
+from core.sdk import (
+    CONFIDENTIALITY_ORDER,
+    CaseView,
+    ConfidentialityMinimum,
+    DeadlineRule,
+    IntakeField,
+    IntakeSubmission,
+    RiskFlag,
+    TenantView,
+    ValidationIssue,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Contributions:
+    """The tenant's plugins, and the failures seen while consulting them for one case."""
+
+    host: PluginHost
+    plugins: TenantPlugins
+    tenant: TenantView
+    failures: list[HookFailure] = field(default_factory=list)
+
+    async def call(self, hook: str, **kwargs: Any) -> HookOutcome:
+        """Call ``hook`` on the tenant's plugins; keep the failures for the case."""
+        if not self.plugins.enabled:
+            return HookOutcome()
+        outcome = await self.host.call(hook, self.plugins.enabled, tenant=self.tenant, **kwargs)
+        self.failures.extend(outcome.failures)
+        return outcome
+
+    def items(self, outcome: HookOutcome, hook: str, kind: type[T]) -> list[tuple[str, T]]:
+        """The items plugins returned, dropping (and recording) answers of the wrong type."""
+        good: list[tuple[str, T]] = []
+        for name, value in outcome.results:
+            values = value if isinstance(value, list | tuple) else [value]
+            if all(isinstance(item, kind) for item in values):
+                good.extend((name, item) for item in values)
+            else:
+                self.failures.append(HookFailure(name, hook, "error", "InvalidResult"))
+        return good
+
+    async def check_submission(self, submission: IntakeSubmission) -> dict[str, Any]:
+        """Check intake field values and the plugins' rules; return the clean field values."""
+        declared = self.items(
+            await self.call("querela_register_intake_fields"),
+            "querela_register_intake_fields",
+            IntakeField,
+        )
+        clean = _checked_fields([spec for _, spec in declared], submission)
+        problems = self.items(
+            await self.call(
+                "querela_register_intake_problems",
+                submission=_with_fields(submission, clean),
+            ),
+            "querela_register_intake_problems",
+            ValidationIssue,
+        )
+        if problems:
+            issue = problems[0][1]
+            raise InvalidInput(issue.field, issue.message)
+        return clean
+
+    async def apply_to(self, case: CaseView) -> str:
+        """Store deadlines and flags the plugins set for ``case``; return its confidentiality."""
+        deadlines = self.items(
+            await self.call("querela_register_deadlines", case=case),
+            "querela_register_deadlines",
+            DeadlineRule,
+        )
+        seen: set[str] = set()
+        for source, rule in deadlines:
+            if rule.due_at.tzinfo is None or rule.kind in seen:
+                self.failures.append(
+                    HookFailure(source, "querela_register_deadlines", "error", "InvalidResult")
+                )
+                continue
+            seen.add(rule.kind)
+            await Deadline.insert(
+                Deadline(
+                    id=uuid7(),
+                    tenant_id=self.tenant.id,
+                    case_id=case.id,
+                    kind=rule.kind,
+                    label=rule.label,
+                    due_at=rule.due_at.astimezone(UTC),
+                    source=source,
+                    citation=rule.citation,
+                    counting=rule.counting,
+                    pausable=rule.pausable,
+                )
+            )
+        risks = self.items(
+            await self.call("querela_register_risk_flags", case=case),
+            "querela_register_risk_flags",
+            RiskFlag,
+        )
+        for source, risk in risks:
+            await self._flag(case.id, "risk", source, risk.code, risk.message, risk.urgency)
+            await audit.record(
+                "case.risk_flagged",
+                actor=f"plugin:{source}",
+                case_id=case.id,
+                detail={"code": risk.code, "urgency": risk.urgency},
+            )
+        minimums = self.items(
+            await self.call("querela_register_confidentiality_minimums", case=case),
+            "querela_register_confidentiality_minimums",
+            ConfidentialityMinimum,
+        )
+        level = case.confidentiality
+        for source, minimum in minimums:
+            if CONFIDENTIALITY_ORDER.index(minimum.level) > CONFIDENTIALITY_ORDER.index(level):
+                level = minimum.level
+                await audit.record(
+                    "case.confidentiality_raised",
+                    actor=f"plugin:{source}",
+                    case_id=case.id,
+                    detail={"level": level, "reason": minimum.reason},
+                )
+        if level != case.confidentiality:
+            await Case.update({Case.confidentiality: level}).where(Case.id == case.id)
+        await self.call("querela_on_case_registered", case=case)
+        return level
+
+    async def record_failures(self, case_id: UUID) -> None:
+        """Flag the case and audit each plugin failure seen for it."""
+        for failure in self.failures:
+            await self._flag(
+                case_id,
+                "plugin_failure",
+                failure.plugin,
+                failure.hook,
+                failure.describe(),
+                "notice",
+            )
+            await audit.record(
+                "plugin.failed",
+                actor=f"plugin:{failure.plugin}",
+                case_id=case_id,
+                detail={"hook": failure.hook, "kind": failure.kind, "error": failure.error},
+            )
+
+    async def _flag(
+        self, case_id: UUID, kind: str, source: str, code: str, message: str, urgency: str
+    ) -> None:
+        await CaseFlag.insert(
+            CaseFlag(
+                id=uuid7(),
+                tenant_id=self.tenant.id,
+                case_id=case_id,
+                kind=kind,
+                source=source,
+                code=code,
+                message=message,
+                urgency=urgency,
+                raised_at=datetime.now(UTC),
+            )
+        )
+
+
+def _with_fields(submission: IntakeSubmission, fields: dict[str, Any]) -> IntakeSubmission:
+    return IntakeSubmission(
+        channel=submission.channel,
+        subject=submission.subject,
+        description=submission.description,
+        category=submission.category,
+        severity=submission.severity,
+        language=submission.language,
+        received_at=submission.received_at,
+        fields=fields,
+    )
+
+
+def _checked_fields(specs: Sequence[IntakeField], submission: IntakeSubmission) -> dict[str, Any]:
+    known = {spec.name: spec for spec in specs}
+    for name in submission.fields:
+        if name not in known:
+            raise InvalidInput(f"fields.{name}", "is not a field of this organisation's form")
+    clean: dict[str, Any] = {}
+    for spec in specs:
+        applies = not spec.channels or submission.channel in spec.channels
+        value = submission.fields.get(spec.name)
+        if value is None or value == "":
+            if spec.required and applies:
+                raise InvalidInput(f"fields.{spec.name}", "is required")
+            continue
+        clean[spec.name] = checked_value(
+            f"fields.{spec.name}", spec.type, value, choices=spec.choices
+        )
+    json.dumps(clean)  # values reach JSONB as they are
+    return clean

@@ -1,0 +1,1 @@
+"""The plugin host: installed plugins, per-tenant enablement, isolated hook calls."""

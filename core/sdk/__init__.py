@@ -1,0 +1,62 @@
+"""The Querela plugin SDK: the only part of Querela a plugin imports.
+
+Everything here is a stable, versioned surface (see ``adr/0001-compatibility.md``):
+names are only ever added within a major version of ``SDK_VERSION``.
+"""
+
+from core.sdk.calendar import BusinessCalendar, add_calendar_days, add_months, add_weeks
+from core.sdk.markers import PROJECT, hookimpl
+from core.sdk.values import (
+    CONFIDENTIALITY_ORDER,
+    ConfidentialityLevel,
+    ConfidentialityMinimum,
+    DeadlineRule,
+    FieldType,
+    IntakeField,
+    LetterTemplate,
+    PluginInfo,
+    ReportDefinition,
+    ReportOutput,
+    RequiredContent,
+    RiskFlag,
+    RouteSuggestion,
+    SettingField,
+    StaffExclusion,
+    TaxonomyEntry,
+    ValidationIssue,
+)
+from core.sdk.views import CaseView, IntakeSubmission, PartyView, TenantView
+
+#: Version of the SDK surface. A plugin states the major version it was built for.
+SDK_VERSION = "1.0"
+
+__all__ = [
+    "CONFIDENTIALITY_ORDER",
+    "PROJECT",
+    "SDK_VERSION",
+    "BusinessCalendar",
+    "CaseView",
+    "ConfidentialityLevel",
+    "ConfidentialityMinimum",
+    "DeadlineRule",
+    "FieldType",
+    "IntakeField",
+    "IntakeSubmission",
+    "LetterTemplate",
+    "PartyView",
+    "PluginInfo",
+    "ReportDefinition",
+    "ReportOutput",
+    "RequiredContent",
+    "RiskFlag",
+    "RouteSuggestion",
+    "SettingField",
+    "StaffExclusion",
+    "TaxonomyEntry",
+    "TenantView",
+    "ValidationIssue",
+    "add_calendar_days",
+    "add_months",
+    "add_weeks",
+    "hookimpl",
+]

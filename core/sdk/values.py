@@ -1,0 +1,167 @@
+"""What hooks return. Frozen dataclasses: the core copies nothing it cannot trust."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+ConfidentialityLevel = Literal["standard", "restricted", "sealed"]
+#: Order of the levels, lowest first.
+CONFIDENTIALITY_ORDER: tuple[ConfidentialityLevel, ...] = ("standard", "restricted", "sealed")
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """Who a plugin is. Every plugin module or object sets ``PLUGIN_INFO`` to one."""
+
+    name: str
+    version: str
+    description: str
+    #: Sector the plugin serves, if any (insurance, healthcare, prisons, religious).
+    sector: str | None = None
+
+
+FieldType = Literal["string", "text", "boolean", "integer", "date", "choice"]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingField:
+    """One setting of a plugin, from which the admin form is drawn and input is checked."""
+
+    name: str
+    type: FieldType
+    label: str
+    help: str = ""
+    required: bool = False
+    default: Any = None
+    choices: Sequence[str] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonomyEntry:
+    """A category, cause or product grouping a case can be filed under."""
+
+    code: str
+    label: str
+    #: category | cause | product | any term the plugin's reports use
+    kind: str = "category"
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeField:
+    """An extra field on the complaint form and the intake API."""
+
+    name: str
+    type: FieldType
+    label: str
+    help: str = ""
+    required: bool = False
+    choices: Sequence[str] = ()
+    #: Channels that show the field; empty means all.
+    channels: Sequence[str] = ()
+    #: Personal or health data: kept out of logs and audit details.
+    sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """Why a submission cannot be registered as it is."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    """A deadline a case must meet, computed by the plugin that knows the rule."""
+
+    kind: str
+    label: str
+    due_at: datetime
+    #: Where the rule comes from, e.g. "FCA DISP 1.6.2R".
+    citation: str = ""
+    #: How the time is counted, for people: "8 weeks", "3 business days (England)".
+    counting: str = ""
+    #: Whether stopping the clock (waiting for the complainant) moves it.
+    pausable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSuggestion:
+    """Where a plugin thinks a case should go."""
+
+    team: str
+    reason: str
+    assignee_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFlag:
+    """Something abnormal about a case that a supervisor must see at once."""
+
+    code: str
+    message: str
+    #: page: tell a supervisor now; notice: show on the case
+    urgency: Literal["page", "notice"] = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffExclusion:
+    """A member of staff who must never handle or see the case, and why."""
+
+    email: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidentialityMinimum:
+    """The lowest confidentiality level a case may have, and why."""
+
+    level: ConfidentialityLevel
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredContent:
+    """Something a response must contain before it may be sent."""
+
+    code: str
+    description: str
+    #: Text that satisfies the requirement when it appears in the response.
+    phrases: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LetterTemplate:
+    """A letter the plugin offers (acknowledgement, final response, ...)."""
+
+    code: str
+    kind: str
+    language: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDefinition:
+    """A report a plugin can produce, e.g. a regulatory return."""
+
+    code: str
+    title: str
+    description: str = ""
+    formats: Sequence[str] = ("csv",)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOutput:
+    """A produced report: a table of rows, and optionally rendered files."""
+
+    code: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    files: dict[str, bytes] = field(default_factory=dict)

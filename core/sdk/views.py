@@ -1,0 +1,75 @@
+"""Read-only views of what hooks are given. They are copies: changing them changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+from uuid import UUID
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class TenantView:
+    """The organisation a hook is called for, with every enabled plugin's settings."""
+
+    id: UUID
+    slug: str
+    name: str
+    timezone: str
+    default_language: str
+    sector: str | None = None
+    plugin_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
+
+    def settings_for(self, plugin: str) -> Mapping[str, Any]:
+        """The settings this tenant gave the plugin ``plugin`` (empty if none)."""
+        return self.plugin_settings.get(plugin, _EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    """A person or body involved in a case. ``name`` is None for an anonymous party."""
+
+    id: UUID
+    role: str
+    name: str | None
+    anonymous: bool
+    #: Staff id when the party is one of the tenant's own staff (e.g. the subject).
+    staff_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """A case as hooks see it."""
+
+    id: UUID
+    reference: str
+    status: str
+    channel: str
+    subject: str
+    description: str
+    category: str | None
+    severity: str
+    confidentiality: str
+    language: str
+    received_at: datetime
+    parties: tuple[PartyView, ...] = ()
+    #: Values of the intake fields that plugins registered, by field name.
+    fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeSubmission:
+    """A complaint about to be registered, for validation hooks."""
+
+    channel: str
+    subject: str
+    description: str
+    category: str | None
+    severity: str
+    language: str
+    received_at: datetime
+    fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
