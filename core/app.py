@@ -15,18 +15,27 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+)
 from opentelemetry.sdk.trace import TracerProvider
 
+from core.attachments.api import AttachmentController
 from core.auth.middleware import AuthenticationMiddleware
 from core.auth.oidc import KeycloakSignIn
 from core.auth.tokens import TokenVerifier
 from core.cases.api import CaseController
 from core.db import engine
 from core.db.servers import resolve_database
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.health import healthz, readyz
+from core.lifecycle.api import LifecycleController
+from core.lifecycle.machine import IllegalTransition
 from core.plugins.api import PluginController
+from core.receipts.api import public_router
 from core.settings import Settings
 from core.telemetry import (
     build_meter_provider,
@@ -59,7 +68,14 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[dict[str, o
 
 
 def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[dict[str, object]]:
-    return _error(HTTP_409_CONFLICT, str(exc))
+    response = _error(HTTP_409_CONFLICT, str(exc))
+    if isinstance(exc, IllegalTransition):
+        response.content["allowed_actions"] = exc.allowed
+    return response
+
+
+def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[dict[str, object]]:
+    return _error(HTTP_403_FORBIDDEN, str(exc))
 
 
 def _client_error(_: Request[Any, Any, Any], exc: ClientException) -> Response[dict[str, object]]:
@@ -130,11 +146,16 @@ def create_app(
 
     api = Router(
         path="/api/v1",
-        route_handlers=[CaseController, PluginController],
+        route_handlers=[
+            CaseController,
+            LifecycleController,
+            PluginController,
+            AttachmentController,
+        ],
         middleware=request_middleware(security),
     )
     return Litestar(
-        route_handlers=[healthz, readyz, api],
+        route_handlers=[healthz, readyz, api, public_router(request_middleware(security))],
         lifespan=[database],
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=provider)), *extensions],
         exception_handlers={
@@ -142,6 +163,7 @@ def create_app(
             InvalidInput: _invalid_input,
             NotFound: _not_found,
             Conflict: _conflict,
+            Forbidden: _forbidden,
         },
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

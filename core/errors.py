@@ -24,5 +24,9 @@ class Conflict(QuerelaError):
     """The change was based on a stale copy or clashes with existing data."""
 
 
+class Forbidden(QuerelaError):
+    """The person may not do this here, whoever they are in general."""
+
+
 class NoTenant(QuerelaError):
     """Tenant work was attempted outside a tenant transaction."""

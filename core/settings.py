@@ -68,6 +68,29 @@ class Settings:
     token_leeway: int = 30
     #: Whether `querela dev` starts the local Keycloak. ``QUERELA_DEV_KEYCLOAK``
     dev_keycloak: bool = True
+    #: Where the filesystem storage keeps attachment content; unset means
+    #: ``<data_dir>/attachments`` (see ``attachments_root``). ``QUERELA_ATTACHMENTS_DIR``
+    attachments_dir: Path | None = None
+    #: Largest attachment accepted, in bytes (25 MiB). ``QUERELA_MAX_ATTACHMENT_BYTES``
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    #: Domain of the tenants' mail addresses, ``<slug>@<mail_domain>``. ``QUERELA_MAIL_DOMAIN``
+    mail_domain: str = "mail.localhost"
+    #: Where `querela mail serve` listens for inbound mail.
+    #: ``QUERELA_SMTP_LISTEN_HOST``, ``QUERELA_SMTP_LISTEN_PORT``
+    smtp_listen_host: str = "127.0.0.1"
+    smtp_listen_port: int = 2525
+    #: The relay outbound mail is handed to, and its sender address.
+    #: ``QUERELA_SMTP_RELAY_HOST``, ``QUERELA_SMTP_RELAY_PORT``, ``QUERELA_SMTP_FROM``
+    smtp_relay_host: str = "127.0.0.1"
+    smtp_relay_port: int = 1025
+    smtp_from: str = "complaints@localhost"
+    #: Largest inbound email accepted, in bytes. ``QUERELA_MAX_EMAIL_BYTES``
+    max_email_bytes: int = 10 * 1024 * 1024
+
+    @property
+    def attachments_root(self) -> Path:
+        """The directory attachment content is stored under."""
+        return self.attachments_dir or self.data_dir / "attachments"
 
     @property
     def issuer(self) -> str:
@@ -114,6 +137,19 @@ class Settings:
             ),
             token_leeway=int(_env("QUERELA_TOKEN_LEEWAY", "30")),
             dev_keycloak=_env("QUERELA_DEV_KEYCLOAK", "1") not in ("0", "false", "no"),
+            attachments_dir=(
+                Path(os.environ["QUERELA_ATTACHMENTS_DIR"]).expanduser().resolve()
+                if os.environ.get("QUERELA_ATTACHMENTS_DIR", "").strip()
+                else None
+            ),
+            max_attachment_bytes=int(_env("QUERELA_MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024))),
+            mail_domain=_env("QUERELA_MAIL_DOMAIN", "mail.localhost").lower(),
+            smtp_listen_host=_env("QUERELA_SMTP_LISTEN_HOST", "127.0.0.1"),
+            smtp_listen_port=int(_env("QUERELA_SMTP_LISTEN_PORT", "2525")),
+            smtp_relay_host=_env("QUERELA_SMTP_RELAY_HOST", "127.0.0.1"),
+            smtp_relay_port=int(_env("QUERELA_SMTP_RELAY_PORT", "1025")),
+            smtp_from=_env("QUERELA_SMTP_FROM", "complaints@localhost"),
+            max_email_bytes=int(_env("QUERELA_MAX_EMAIL_BYTES", str(10 * 1024 * 1024))),
         )
 
     def with_database(self, database_url: str, app_database_url: str | None = None) -> Settings:

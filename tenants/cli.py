@@ -459,6 +459,49 @@ def dev(
         keycloak.stop()
 
 
+mail_app = typer.Typer(help="Email: the intake listener and the outbox.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+
+
+@mail_app.command("serve")
+def mail_serve() -> None:
+    """Receive complaints by email at <slug>@<mail domain> until interrupted."""
+    from core.mail import listener
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    async def work(settings: Settings, target: DatabaseTarget) -> None:
+        await engine.connect(target.app_dsn, pool_max=settings.db_pool_max)
+        typer.echo(
+            f"receiving mail for *@{settings.mail_domain}"
+            f" on {settings.smtp_listen_host}:{settings.smtp_listen_port}"
+        )
+        await listener.serve(settings)
+
+    try:
+        _run(work)
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
+@mail_app.command("send-pending")
+def mail_send_pending(
+    limit: Annotated[int, typer.Option(help="Most messages to deliver in this run")] = 100,
+) -> None:
+    """Deliver the outbox's due messages once, through the configured SMTP relay."""
+    from core.mail.sender import send_pending
+
+    async def work(settings: Settings, target: DatabaseTarget) -> tuple[int, int]:
+        await engine.connect(target.app_dsn)
+        report = await send_pending(settings, limit=limit)
+        return report.sent, report.failed
+
+    sent, failed = _run(work)
+    typer.echo(f"sent {sent}, failed {failed}")
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``querela`` console script."""
     app()

@@ -41,6 +41,7 @@ from tests.fixtures.control_plane import (  # noqa: F401 - fixtures
     mailbox,
 )
 from tests.fixtures.keycloak import KeycloakInstance, keycloak  # noqa: F401 - fixture
+from tests.fixtures.mail import intake  # noqa: F401 - fixture
 from tests.fixtures.smtp import smtp  # noqa: F401 - fixture
 from tests.fixtures.staff import TenantHandle, new_tenant
 

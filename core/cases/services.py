@@ -174,7 +174,7 @@ async def case_view(case_id: UUID) -> CaseView:
 
 async def read_case(key: str, *, actor: str) -> CaseDetail:
     """Return a case by id or reference, and audit that it was read."""
-    case_id = await _find_case_id(key)
+    case_id = await find_case_id(key)
     detail = await _load_detail(case_id)
     await audit.record("case.viewed", actor=actor, case_id=case_id)
     return detail
@@ -195,7 +195,7 @@ async def list_cases(*, limit: int = 50, before: str | None = None) -> CasePage:
 
 async def update_case(key: str, changes: CaseChanges, *, actor: str) -> CaseDetail:
     """Apply triage changes, refusing them if the case changed since the client read it."""
-    case_id = await _find_case_id(key)
+    case_id = await find_case_id(key)
     values: dict[Any, Any] = {}
     if changes.subject is not None:
         values[Case.subject] = _required_text("subject", changes.subject)
@@ -245,7 +245,8 @@ async def _next_reference(tenant: TenantContext, received_at: datetime) -> str:
     return f"{tenant.reference_prefix}-{year}-{rows[0]['value']:06d}"
 
 
-async def _find_case_id(key: str) -> UUID:
+async def find_case_id(key: str) -> UUID:
+    """The id of the case ``key`` names (its id or its reference) in the current tenant."""
     try:
         condition = Case.id == UUID(key)
     except ValueError:

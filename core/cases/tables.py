@@ -32,6 +32,11 @@ class Case(TenantScoped, Table, tablename="cases"):
     version = Integer(default=1)
     #: Values of intake fields that plugins registered.
     fields = JSONB(default="{}")
+    #: 0 until an appeal is opened; then the level of the latest appeal.
+    appeal_level = Integer(default=0)
+    #: The status to return to when a paused (on hold / escalated) case resumes.
+    status_before_pause = Varchar(length=30, null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
 
 
 class Party(TenantScoped, Table, tablename="party"):

@@ -5,6 +5,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
+from core.attachments.tables import Attachment
 from core.audit.tables import AuditEvent
 from core.auth.tables import StaffMember, StaffSession
 from core.cases.tables import (
@@ -15,7 +16,11 @@ from core.cases.tables import (
     Party,
     ReferenceCounter,
 )
+from core.letters.tables import LetterTemplate
+from core.lifecycle.tables import CaseAppeal, CaseDecision, CaseRecord, CaseSurvey, CaseTask
+from core.mail.tables import MAIL_TABLES
 from core.plugins.tables import TenantPlugin
+from core.receipts.tables import CaseReceipt, ReceiptAttempt
 from core.tenancy.tables import LoginAttempt, Tenant
 
 TABLES: list[type[Table]] = [
@@ -31,6 +36,16 @@ TABLES: list[type[Table]] = [
     TenantPlugin,
     CaseFlag,
     Deadline,
+    CaseTask,
+    CaseRecord,
+    CaseDecision,
+    CaseAppeal,
+    LetterTemplate,
+    CaseSurvey,
+    *MAIL_TABLES,
+    CaseReceipt,
+    ReceiptAttempt,
+    Attachment,
 ]
 
 APP_CONFIG = AppConfig(

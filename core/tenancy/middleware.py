@@ -26,6 +26,17 @@ TENANT_SPAN_ATTRIBUTE = "querela.tenant_id"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def _reads_only(scope: Scope) -> bool:
+    """Whether the request changes nothing: a safe method, or a route marked ``read_only``.
+
+    Some reads are POSTs so that secrets stay out of URLs (a receipt, for instance).
+    """
+    if scope.get("method") in _READ_METHODS:
+        return True
+    handler = scope.get("route_handler")
+    return bool(handler is not None and handler.opt.get("read_only"))
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -67,7 +78,7 @@ class TenantTransactionMiddleware:
             if tenant is None:
                 await transaction.rollback()  # type: ignore[no-untyped-call]
                 raise NotFoundException("No tenant is served at this address.")
-            if tenant.read_only and scope["method"] not in _READ_METHODS:
+            if tenant.read_only and not _reads_only(scope):
                 await transaction.rollback()  # type: ignore[no-untyped-call]
                 raise PermissionDeniedException(
                     f"The service of {tenant.name} is suspended: nothing can be submitted"

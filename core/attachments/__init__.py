@@ -1,0 +1,1 @@
+"""Attachments and evidence files: storage, type checks, chain of custody."""

@@ -1,0 +1,1 @@
+"""Letters to complainants from templates the tenant can edit, per language."""

@@ -1,0 +1,154 @@
+"""Composing letters: the tenant's template for the kind and language, else the default.
+
+Templates are Jinja2 rendered in a sandbox, with a fixed set of variables: a
+tenant administrator edits wording, not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from core.errors import InvalidInput
+from core.ids import uuid7
+from core.letters.tables import LetterTemplate
+from core.tenancy.context import current_tenant
+
+#: Kinds of letter the core sends.
+KINDS = ("acknowledgement", "final_response", "appeal_response")
+#: Variables every template may use.
+VARIABLES = (
+    "reference",
+    "organisation",
+    "complainant",
+    "received_date",
+    "subject",
+    "outcome",
+    "redress",
+    "actions",
+    "response",
+    "appeal_level",
+)
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("acknowledgement", "en"): (
+        "We have received your complaint {{ reference }}",
+        "Dear {{ complainant }},\n\n"
+        'thank you for your complaint of {{ received_date }} about "{{ subject }}". '
+        "We have registered it under the reference {{ reference }}; please quote it "
+        "whenever you write to us.\n\n"
+        "We will look into it and answer you in writing.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("acknowledgement", "de"): (
+        "Ihre Beschwerde {{ reference }} ist eingegangen",
+        "Guten Tag {{ complainant }},\n\n"
+        'vielen Dank für Ihre Beschwerde vom {{ received_date }} zu "{{ subject }}". '
+        "Wir haben sie unter dem Aktenzeichen {{ reference }} erfasst; bitte geben Sie "
+        "es bei jeder Nachricht an.\n\n"
+        "Wir prüfen Ihr Anliegen und antworten Ihnen schriftlich.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("final_response", "en"): (
+        "Our answer to your complaint {{ reference }}",
+        "Dear {{ complainant }},\n\n"
+        "we have finished looking into your complaint {{ reference }}.\n\n"
+        "{{ response }}\n\n"
+        "Outcome: {{ outcome }}.\n"
+        "{% if redress %}Redress: {{ redress }}\n{% endif %}"
+        "{% if actions %}What we will do: {{ actions }}\n{% endif %}\n"
+        "{{ organisation }}\n",
+    ),
+    ("appeal_response", "en"): (
+        "Our answer to your appeal on {{ reference }}",
+        "Dear {{ complainant }},\n\n"
+        "we have reviewed your appeal (level {{ appeal_level }}) on complaint {{ reference }}.\n\n"
+        "{{ response }}\n\n"
+        "Outcome: {{ outcome }}.\n\n"
+        "{{ organisation }}\n",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A composed letter."""
+
+    kind: str
+    language: str
+    subject: str
+    body: str
+
+
+async def compose(kind: str, language: str, variables: dict[str, Any]) -> Letter:
+    """Render the tenant's (or the default) template of ``kind`` in ``language``."""
+    subject_template, body_template, used = await _template(kind, language)
+    values = {name: variables.get(name, "") for name in VARIABLES}
+    try:
+        subject = _ENV.from_string(subject_template).render(values).strip()
+        body = _ENV.from_string(body_template).render(values)
+    except TemplateError as exc:
+        raise InvalidInput("template", f"cannot be rendered: {exc}") from exc
+    return Letter(kind=kind, language=used, subject=subject, body=body)
+
+
+async def save_template(kind: str, language: str, subject: str, body: str, *, actor: str) -> None:
+    """Store the tenant's own template, after checking it renders with sample values."""
+    if kind not in KINDS:
+        raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
+    sample = {name: f"<{name}>" for name in VARIABLES}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            _ENV.from_string(text).render(sample)
+        except TemplateError as exc:
+            raise InvalidInput(field, f"is not a valid template: {exc}") from exc
+    tenant = current_tenant()
+    existing = (
+        await LetterTemplate.select(LetterTemplate.id)
+        .where((LetterTemplate.kind == kind) & (LetterTemplate.language == language))
+        .first()
+    )
+    now = datetime.now(UTC)
+    if existing:
+        await LetterTemplate.update(
+            {
+                LetterTemplate.subject: subject,
+                LetterTemplate.body: body,
+                LetterTemplate.updated_by: actor,
+                LetterTemplate.updated_at: now,
+            }
+        ).where(LetterTemplate.id == existing["id"])
+    else:
+        await LetterTemplate.insert(
+            LetterTemplate(
+                id=uuid7(),
+                tenant_id=tenant.id,
+                kind=kind,
+                language=language,
+                subject=subject,
+                body=body,
+                updated_by=actor,
+                updated_at=now,
+            )
+        )
+
+
+async def _template(kind: str, language: str) -> tuple[str, str, str]:
+    for lang in dict.fromkeys((language, current_tenant().default_language, "en")):
+        row = (
+            await LetterTemplate.select(LetterTemplate.subject, LetterTemplate.body)
+            .where((LetterTemplate.kind == kind) & (LetterTemplate.language == lang))
+            .first()
+        )
+        if row:
+            return row["subject"], row["body"], lang
+        if (kind, lang) in DEFAULTS:
+            subject, body = DEFAULTS[(kind, lang)]
+            return subject, body, lang
+    raise InvalidInput("kind", f"there is no template for {kind!r}")

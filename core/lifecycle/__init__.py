@@ -1,0 +1,1 @@
+"""A complaint's life after intake: acknowledgement, investigation, decision, response, appeal."""

@@ -1,0 +1,128 @@
+"""What the lifecycle API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+Outcome = Literal["upheld", "partly_upheld", "not_upheld"]
+Text = Annotated[str, Meta(max_length=20_000)]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class ActionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The details an action needs; which are required depends on the action."""
+
+    reason: Text | None = None
+    comment: Text | None = None
+    #: The written answer (respond).
+    response: Text | None = None
+    #: The proposed decision (propose_decision).
+    outcome: Outcome | None = None
+    redress: Text = ""
+    actions: Text = ""
+    root_cause: Text = ""
+    measures: Text = ""
+
+
+class TaskIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A task to add to a case."""
+
+    title: Title
+    owner_email: Annotated[str, Meta(max_length=320)] | None = None
+    due_at: datetime | None = None
+
+
+class RecordIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """An interview record, witness statement, note or evidence item."""
+
+    kind: Literal["interview", "statement", "note", "evidence"]
+    title: Title
+    body: Text = ""
+    person: Annotated[str, Meta(max_length=200)] | None = None
+    visibility: Literal["internal", "shared"] = "internal"
+    sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")] | None = None
+
+
+class SurveyIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A complainant's satisfaction with the handling of a closed case."""
+
+    score: Annotated[int, Meta(ge=1, le=5)]
+    comment: Annotated[str, Meta(max_length=5_000)] = ""
+
+
+class CaseState(msgspec.Struct, kw_only=True):
+    """Where a case stands after an action."""
+
+    id: UUID
+    reference: str
+    status: str
+    appeal_level: int
+    version: int
+    allowed_actions: list[str]
+
+
+class TaskOut(msgspec.Struct, kw_only=True):
+    """A task."""
+
+    id: UUID
+    title: str
+    owner_staff_id: UUID | None
+    due_at: datetime | None
+    done_at: datetime | None
+    created_by: str
+
+
+class RecordOut(msgspec.Struct, kw_only=True):
+    """An investigation record."""
+
+    id: UUID
+    kind: str
+    title: str
+    body: str
+    person: str | None
+    visibility: str
+    sha256: str | None
+    created_by: str
+    created_at: datetime
+
+
+class DecisionOut(msgspec.Struct, kw_only=True):
+    """A proposed decision and its review."""
+
+    id: UUID
+    level: int
+    outcome: str
+    redress: str
+    actions: str
+    root_cause: str
+    measures: str
+    state: str
+    proposed_by: str
+    reviewed_by: str | None
+    review_comment: str | None
+
+
+class AppealOut(msgspec.Struct, kw_only=True):
+    """One appeal level."""
+
+    level: int
+    reason: str
+    opened_by: str
+    opened_at: datetime
+    decided_at: datetime | None
+
+
+class CaseFile(msgspec.Struct, kw_only=True):
+    """The investigation file of a case."""
+
+    state: CaseState
+    tasks: list[TaskOut]
+    records: list[RecordOut]
+    decisions: list[DecisionOut]
+    appeals: list[AppealOut]
+    survey_score: int | None

@@ -1,0 +1,84 @@
+"""Investigation, decisions, appeals and surveys of a case (tenant-scoped)."""
+
+from __future__ import annotations
+
+from piccolo.columns import UUID, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from core.db.placement import TenantScoped
+
+
+class CaseTask(TenantScoped, Table, tablename="case_task"):
+    """A piece of investigation work with an owner and a due date."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    title = Varchar(length=200)
+    owner_staff_id = UUID(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None)
+    done_at = Timestamptz(null=True, default=None)
+    created_by = Varchar(length=200)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CaseRecord(TenantScoped, Table, tablename="case_record"):
+    """An interview record, witness statement, internal note or evidence item."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    #: interview | statement | note | evidence
+    kind = Varchar(length=20)
+    title = Varchar(length=200)
+    body = Text(default="")
+    person = Varchar(length=200, null=True, default=None)
+    #: internal | shared
+    visibility = Varchar(length=10, default="internal")
+    sha256 = Varchar(length=64, null=True, default=None)
+    created_by = Varchar(length=200)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CaseDecision(TenantScoped, Table, tablename="case_decision"):
+    """An outcome proposed for a case (or one appeal level of it) and its review."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    level = Integer(default=0)
+    #: upheld | partly_upheld | not_upheld
+    outcome = Varchar(length=20)
+    redress = Text(default="")
+    actions = Text(default="")
+    root_cause = Text(default="")
+    measures = Text(default="")
+    #: proposed | returned | approved
+    state = Varchar(length=10, default="proposed")
+    proposed_by = Varchar(length=200)
+    proposed_at = Timestamptz(default=TimestamptzNow())
+    reviewed_by = Varchar(length=200, null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    review_comment = Text(null=True, default=None)
+
+
+class CaseAppeal(TenantScoped, Table, tablename="case_appeal"):
+    """One level of appeal against a case's decision."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    level = Integer()
+    reason = Text()
+    opened_by = Varchar(length=200)
+    opened_at = Timestamptz(default=TimestamptzNow())
+    handler_staff_id = UUID(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+
+
+class CaseSurvey(TenantScoped, Table, tablename="case_survey"):
+    """The complainant's satisfaction with how a closed case was handled; one per case."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    score = Integer()
+    comment = Text(default="")
+    answered_at = Timestamptz(default=TimestamptzNow())

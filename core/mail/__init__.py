@@ -1,0 +1,1 @@
+"""Email in and out: the SMTP intake listener and the transactional outbox."""

@@ -1,0 +1,143 @@
+"""The transactional outbox: mail is queued in the transaction of the change that causes it.
+
+Nothing is sent here. ``core.mail.sender.send_pending`` delivers what was queued
+once the transaction has committed, so a rolled-back change sends nothing and a
+crash after the commit loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.utils import make_msgid
+from uuid import UUID
+
+from core.audit import services as audit
+from core.cases.tables import Case, Correspondence
+from core.errors import InvalidInput, NotFound
+from core.ids import uuid7
+from core.mail.addresses import issue_reply_token
+from core.mail.tables import transaction_connection
+from core.tenancy.context import current_tenant
+
+SUBJECT_LIMIT = 300
+#: Headers the outbox sets itself; a caller may not override them.
+RESERVED_HEADERS = frozenset({"from", "to", "subject", "reply-to", "message-id", "date"})
+
+
+async def queue_email(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    actor: str,
+    case_id: UUID | None = None,
+    reply_token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> UUID:
+    """Queue an email in the current tenant transaction; return the outbox row's id.
+
+    For mail about a case, the subject gets the case reference (unless it already
+    has it), the Reply-To names the case by a reply token (``reply_token``, or a
+    fresh one), the text is recorded as outbound correspondence on the case and
+    the queueing is audited, all in this transaction. Callers record nothing of
+    their own for the mail.
+    """
+    tenant = current_tenant()
+    address = _address("to", to)
+    subject = _header_text("subject", subject)
+    extra = {name: _header_text(name, value) for name, value in (headers or {}).items()}
+    if RESERVED_HEADERS & {name.lower() for name in extra}:
+        raise InvalidInput("headers", f"may not set {', '.join(sorted(RESERVED_HEADERS))}")
+    if not body.strip():
+        raise InvalidInput("body", "must not be blank")
+    now = datetime.now(UTC)
+    outbox_id = uuid7()
+    if case_id is not None:
+        reference = await _reference(case_id)
+        if reference not in subject:
+            subject = f"[{reference}] {subject}"
+        reply_token = reply_token or await issue_reply_token(case_id)
+    else:
+        reply_token = None
+    if len(subject) > SUBJECT_LIMIT:
+        raise InvalidInput("subject", f"is longer than {SUBJECT_LIMIT} characters")
+    # Fixed now, so that a retried delivery is recognisable as the same message.
+    extra["Message-ID"] = make_msgid(idstring=str(outbox_id), domain=tenant.slug + ".querela")
+    connection = transaction_connection()
+    await connection.execute(
+        """
+        INSERT INTO outbox_message
+            (tenant_id, id, case_id, kind, to_address, subject, body, headers, reply_token,
+             created_at, next_attempt_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $10)
+        """,
+        tenant.id,
+        outbox_id,
+        case_id,
+        kind,
+        address,
+        subject,
+        body,
+        json.dumps(extra),
+        reply_token,
+        now,
+    )
+    # Does not lock an existing row, so queueing never waits on another transaction.
+    await connection.execute(
+        "INSERT INTO mail_outbox_tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        tenant.id,
+    )
+    if case_id is not None:
+        await Correspondence.insert(
+            Correspondence(
+                id=uuid7(),
+                tenant_id=tenant.id,
+                case_id=case_id,
+                direction="outbound",
+                channel="email",
+                body=body,
+                occurred_at=now,
+                created_at=now,
+            )
+        )
+    await audit.record(
+        "mail.queued",
+        actor=actor,
+        case_id=case_id,
+        detail={"kind": kind, "outbox_id": str(outbox_id)},
+    )
+    return outbox_id
+
+
+async def _reference(case_id: UUID) -> str:
+    row = await Case.select(Case.reference).where(Case.id == case_id).first()
+    if row is None:
+        raise NotFound("no such case")
+    reference: str = row["reference"]
+    return reference
+
+
+def _address(field: str, value: str) -> str:
+    text = _header_text(field, value)
+    try:
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError):
+        raise InvalidInput(field, "is not an email address") from None
+    if not address.username or "." not in address.domain or len(text) > 320:
+        raise InvalidInput(field, "is not an email address")
+    return address.addr_spec
+
+
+def _header_text(field: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        # A line break would let the text start headers of its own.
+        raise InvalidInput(field, "must be a single line")
+    text = value.strip()
+    if not text:
+        raise InvalidInput(field, "must not be blank")
+    return text

@@ -1,0 +1,340 @@
+"""Public submission and anonymous follow-up through a receipt.
+
+A public submission returns a receipt: 256 random bits, shown once, of which only
+the SHA-256 is stored. Whoever holds the receipt can read the case's
+correspondence meant for the complainant and add messages, without an account.
+
+A plain SHA-256 suffices here, where passwords would need a slow, salted hash:
+slow hashing only helps against guessing a low-entropy secret from its hash.
+Each guess at a 256-bit secret succeeds with probability 2**-256 however fast it
+is, so a leaked hash table yields nothing; and a fast hash keeps the work of a
+right and a wrong receipt equally small.
+
+Every function runs inside the request's tenant transaction. The guessing
+limits and the uniform answer time live in ``core.receipts.guessing`` and
+``core.receipts.api``, outside that transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from core.audit import services as audit
+from core.cases.schemas import (
+    Category,
+    Email,
+    Language,
+    Name,
+    Narrative,
+    NewCase,
+    PersonIn,
+    Phone,
+    Subject,
+)
+from core.cases.services import register_case
+from core.cases.tables import Case, Correspondence
+from core.errors import InvalidInput, NotFound
+from core.ids import uuid7
+from core.receipts.tables import CaseReceipt
+from core.tenancy.context import current_tenant
+
+#: Who the audit log names for anything done through the public routes.
+PUBLIC_ACTOR = "public"
+#: Random bytes in a receipt: 256 bits, beyond any guessing.
+RECEIPT_BYTES = 32
+#: Characters per group in the printed receipt.
+RECEIPT_GROUP = 4
+
+#: Crockford's base 32: no I, L, O or U, so a receipt read aloud or retyped survives.
+_RFC4648 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_TO_CROCKFORD = str.maketrans(_RFC4648, _CROCKFORD)
+#: Characters people type for the ones the alphabet leaves out, and separators they add.
+_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+#: Compared against when no receipt matched, so both paths do the same comparison.
+_NO_MATCH = "0" * 64
+
+#: Correspondence the complainant may see; ``internal`` notes never leave the staff side.
+VISIBLE_DIRECTIONS = ("inbound", "outbound")
+
+ADVICE = (
+    "Keep this receipt somewhere safe. It is shown only this once and cannot be recovered:"
+    " with it you can read our replies and send further messages about your complaint."
+    " Anyone who has it can do the same, so do not share it."
+)
+ANONYMOUS_NOTE = (
+    "You chose to stay anonymous: no name, email address or phone number was stored with"
+    " your complaint. Only what you wrote in it is kept."
+)
+IDENTIFIED_NOTE = "Your contact details were stored with your complaint so that we can reply."
+
+#: Room for a receipt with separators and stray spaces, and not much more.
+ReceiptText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class UnknownReceipt(NotFound):
+    """No case of this tenant matches the receipt (or it is malformed)."""
+
+    def __init__(self) -> None:
+        super().__init__("No complaint matches this receipt. Check it and try again.")
+
+
+# -- what crosses the boundary --------------------------------------------------------------
+
+
+class PublicComplaint(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A complaint from the public form.
+
+    ``anonymous`` has no default: the complainant states the choice. Contact
+    details sent with an anonymous complaint are dropped, never stored.
+    """
+
+    subject: Subject
+    description: Narrative
+    anonymous: bool
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    category: Category | None = None
+    language: Language | None = None
+    #: Values for the intake fields the tenant's plugins add to the form.
+    fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class SubmissionReceipt(msgspec.Struct, kw_only=True):
+    """The answer to a public submission; the only time the receipt is ever shown."""
+
+    reference: str
+    receipt: str
+    advice: str
+    anonymous: bool
+    #: What personal data was stored, in words.
+    personal_data: str
+
+
+class ReceiptIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A receipt, sent in the body so that it stays out of URLs and access logs."""
+
+    receipt: ReceiptText
+
+
+class FollowUpMessageIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A further message from the complainant."""
+
+    receipt: ReceiptText
+    message: Narrative
+
+
+class VisibleMessage(msgspec.Struct, kw_only=True):
+    """One item of correspondence as the complainant sees it."""
+
+    direction: Literal["inbound", "outbound"]
+    channel: str
+    body: str
+    occurred_at: datetime
+
+
+class FollowUp(msgspec.Struct, kw_only=True):
+    """A case as its complainant sees it through the receipt."""
+
+    reference: str
+    status: str
+    received_at: datetime
+    correspondence: list[VisibleMessage]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptHolder:
+    """Proof that the caller holds the receipt of ``case_id``.
+
+    Everything done through a receipt starts from ``open_receipt``; a new
+    capability (sending files, answering a survey) takes a holder, never a
+    case id from the request.
+    """
+
+    receipt_id: UUID
+    case_id: UUID
+
+
+# -- receipts -------------------------------------------------------------------------------
+
+
+def new_receipt() -> str:
+    """Return a fresh receipt for people: 52 characters in groups, e.g. ``7K2M-QX9A-...``."""
+    raw = secrets.token_bytes(RECEIPT_BYTES)
+    text = base64.b32encode(raw).decode("ascii").rstrip("=").translate(_TO_CROCKFORD)
+    return "-".join(text[i : i + RECEIPT_GROUP] for i in range(0, len(text), RECEIPT_GROUP))
+
+
+def receipt_hash(receipt: str) -> str:
+    """Return the stored form of a receipt: SHA-256 of its canonical spelling.
+
+    Case, separators and look-alike letters do not matter, so a receipt copied
+    by hand still works; anything else that differs is another receipt.
+    """
+    canonical = receipt.upper().translate(_TYPED)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+async def issue_receipt(case_id: UUID) -> str:
+    """Create a receipt for ``case_id`` in the current tenant; return it (it is not kept)."""
+    tenant = current_tenant()
+    receipt = new_receipt()
+    receipt_id = uuid7()
+    await CaseReceipt.insert(
+        CaseReceipt(
+            id=receipt_id,
+            tenant_id=tenant.id,
+            case_id=case_id,
+            secret_hash=receipt_hash(receipt),
+            created_at=datetime.now(UTC),
+        )
+    )
+    await audit.record(
+        "case.receipt_issued",
+        actor=PUBLIC_ACTOR,
+        case_id=case_id,
+        detail={"receipt_id": str(receipt_id)},
+    )
+    return receipt
+
+
+async def open_receipt(receipt: str) -> ReceiptHolder:
+    """Return the holder of ``receipt`` in the current tenant, or raise ``UnknownReceipt``.
+
+    A wrong, malformed and another tenant's receipt all take this one path: one
+    hash, one lookup on the unique index, one constant-time comparison.
+    """
+    tenant = current_tenant()
+    digest = receipt_hash(receipt)
+    row = (
+        await CaseReceipt.select(CaseReceipt.id, CaseReceipt.case_id, CaseReceipt.secret_hash)
+        .where((CaseReceipt.tenant_id == tenant.id) & (CaseReceipt.secret_hash == digest))
+        .first()
+    )
+    stored = row["secret_hash"] if row is not None else _NO_MATCH
+    if not hmac.compare_digest(stored.encode("ascii"), digest.encode("ascii")) or row is None:
+        raise UnknownReceipt()
+    await CaseReceipt.update({CaseReceipt.last_used_at: datetime.now(UTC)}).where(
+        CaseReceipt.id == row["id"]
+    )
+    return ReceiptHolder(receipt_id=row["id"], case_id=row["case_id"])
+
+
+# -- public submission ----------------------------------------------------------------------
+
+
+async def submit_complaint(complaint: PublicComplaint) -> SubmissionReceipt:
+    """Register a complaint from the public form and issue its receipt."""
+    if complaint.anonymous:
+        person = PersonIn(anonymous=True)
+    else:
+        person = PersonIn(name=complaint.name, email=complaint.email, phone=complaint.phone)
+    case = await register_case(
+        NewCase(
+            subject=complaint.subject,
+            description=complaint.description,
+            channel="web",
+            complainant=person,
+            category=complaint.category,
+            language=complaint.language,
+            fields=complaint.fields,
+        ),
+        actor=PUBLIC_ACTOR,
+    )
+    receipt = await issue_receipt(case.id)
+    return SubmissionReceipt(
+        reference=case.reference,
+        receipt=receipt,
+        advice=ADVICE,
+        anonymous=complaint.anonymous,
+        personal_data=ANONYMOUS_NOTE if complaint.anonymous else IDENTIFIED_NOTE,
+    )
+
+
+# -- follow-up ------------------------------------------------------------------------------
+
+
+async def follow_up(receipt: str) -> FollowUp:
+    """Return the case of ``receipt`` with the correspondence its complainant may see."""
+    holder = await open_receipt(receipt)
+    return await _visible_case(holder)
+
+
+async def add_message(receipt: str, message: str) -> FollowUp:
+    """Add the complainant's message to the case of ``receipt``; return the case as they see it."""
+    holder = await open_receipt(receipt)
+    await record_message(holder, message)
+    return await _visible_case(holder)
+
+
+async def record_message(holder: ReceiptHolder, message: str) -> UUID:
+    """Store an inbound web message on the holder's case, audit it, and return its id.
+
+    Files the complainant sends with a message belong to the correspondence item
+    whose id this returns.
+    """
+    tenant = current_tenant()
+    body = message.strip()
+    if not body:
+        raise InvalidInput("message", "must not be blank")
+    now = datetime.now(UTC)
+    correspondence_id = uuid7()
+    await Correspondence.insert(
+        Correspondence(
+            id=correspondence_id,
+            tenant_id=tenant.id,
+            case_id=holder.case_id,
+            direction="inbound",
+            channel="web",
+            body=body,
+            occurred_at=now,
+            created_at=now,
+        )
+    )
+    await audit.record(
+        "case.message_added",
+        actor=PUBLIC_ACTOR,
+        case_id=holder.case_id,
+        detail={"correspondence_id": str(correspondence_id), "channel": "web"},
+    )
+    return correspondence_id
+
+
+async def _visible_case(holder: ReceiptHolder) -> FollowUp:
+    case = (
+        await Case.select(Case.reference, Case.status, Case.received_at)
+        .where(Case.id == holder.case_id)
+        .first()
+    )
+    if case is None:  # the receipt's foreign key makes this unreachable short of a bug
+        raise UnknownReceipt()
+    letters = (
+        await Correspondence.select(
+            Correspondence.direction,
+            Correspondence.channel,
+            Correspondence.body,
+            Correspondence.occurred_at,
+        )
+        .where(
+            (Correspondence.case_id == holder.case_id)
+            & Correspondence.direction.is_in(list(VISIBLE_DIRECTIONS))
+        )
+        .order_by(Correspondence.occurred_at)
+        .order_by(Correspondence.id)
+    )
+    return FollowUp(
+        reference=case["reference"],
+        status=case["status"],
+        received_at=case["received_at"],
+        correspondence=[VisibleMessage(**letter) for letter in letters],
+    )
