@@ -19,17 +19,11 @@ from core.auth.sessions import SESSION_COOKIE, session_principal
 from core.auth.staff import staff_for_identity
 from core.auth.tokens import InvalidToken, TokenVerifier
 from core.tenancy.context import TenantContext
+from core.tenancy.middleware import header
 
 log = logging.getLogger(__name__)
 
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
 
 
 class AuthenticationMiddleware:
@@ -49,7 +43,7 @@ class AuthenticationMiddleware:
         """Identify the caller, then pass the request on."""
         state = scope.setdefault("state", {})
         tenant: TenantContext | None = state.get("tenant")
-        authorization = _header(scope, b"authorization")
+        authorization = header(scope, b"authorization")
         principal: Principal | None = None
         if authorization is not None:
             principal = await self._from_bearer(self._verifier(scope), authorization, tenant)
@@ -105,7 +99,7 @@ class AuthenticationMiddleware:
         )
 
     async def _from_cookie(self, scope: Scope) -> Principal | None:
-        raw = _header(scope, b"cookie")
+        raw = header(scope, b"cookie")
         if not raw:
             return None
         cookie = SimpleCookie()

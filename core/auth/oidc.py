@@ -74,6 +74,8 @@ class KeycloakSignIn:
         verifier = secrets.token_urlsafe(64)
         nonce = secrets.token_urlsafe(24)
         now = datetime.now(UTC)
+        # Abandoned attempts would pile up otherwise; the expiry index makes this cheap.
+        await purge_expired_attempts()
         await LoginAttempt.insert(
             LoginAttempt(
                 id=digest(state),

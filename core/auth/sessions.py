@@ -13,7 +13,7 @@ from uuid import UUID
 
 from core.audit import services as audit
 from core.auth.principal import Principal
-from core.auth.tables import StaffMember, StaffSession
+from core.auth.tables import StaffSession
 from core.tenancy.context import current_tenant
 
 SESSION_COOKIE = "querela_session"
@@ -93,9 +93,3 @@ async def end_session(secret: str) -> str | None:
     await audit.record("staff.signed_out", actor=f"staff:{rows[0]['staff_id']}")
     id_token: str | None = rows[0]["id_token"]
     return id_token
-
-
-async def staff_roles(staff_id: UUID) -> frozenset[str]:
-    """The roles a staff member holds in the current tenant."""
-    row = await StaffMember.select(StaffMember.roles).where(StaffMember.id == staff_id).first()
-    return frozenset(row["roles"]) if row else frozenset()

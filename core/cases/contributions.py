@@ -9,7 +9,6 @@ reports on purpose.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -214,5 +213,4 @@ def _checked_fields(specs: Sequence[IntakeField], submission: IntakeSubmission) 
         clean[spec.name] = checked_value(
             f"fields.{spec.name}", spec.type, value, choices=spec.choices
         )
-    json.dumps(clean)  # values reach JSONB as they are
     return clean

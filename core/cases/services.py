@@ -27,6 +27,7 @@ from core.cases.schemas import (
     PartyOut,
 )
 from core.cases.tables import Case, CaseFlag, Correspondence, Deadline, Party, ReferenceCounter
+from core.db.rows import as_structs
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
 from core.plugins.host import plugin_host
@@ -306,41 +307,10 @@ async def _load_detail(case_id: UUID) -> CaseDetail:
             )
             for p in parties
         ],
-        correspondence=[
-            CorrespondenceOut(
-                id=c["id"],
-                direction=c["direction"],
-                channel=c["channel"],
-                body=c["body"],
-                occurred_at=c["occurred_at"],
-            )
-            for c in letters
-        ],
+        correspondence=as_structs(CorrespondenceOut, letters),
         fields=_json(case["fields"]),
-        deadlines=[
-            DeadlineOut(
-                kind=d["kind"],
-                label=d["label"],
-                due_at=d["due_at"],
-                source=d["source"],
-                citation=d["citation"],
-                counting=d["counting"],
-                met_at=d["met_at"],
-            )
-            for d in deadlines
-        ],
-        flags=[
-            FlagOut(
-                id=f["id"],
-                kind=f["kind"],
-                source=f["source"],
-                code=f["code"],
-                message=f["message"],
-                urgency=f["urgency"],
-                raised_at=f["raised_at"],
-            )
-            for f in flags
-        ],
+        deadlines=as_structs(DeadlineOut, deadlines),
+        flags=as_structs(FlagOut, flags),
     )
 
 

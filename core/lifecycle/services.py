@@ -20,6 +20,7 @@ from core.auth.tables import StaffMember
 from core.cases.services import find_case_id
 from core.cases.tables import Case, Correspondence, Party
 from core.db.engine import DB
+from core.db.rows import as_structs
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.letters.services import compose
@@ -378,32 +379,8 @@ async def case_file(key: str) -> CaseFile:
         state=await case_state(case_id),
         tasks=await _tasks(case_id),
         records=await _records(case_id),
-        decisions=[
-            DecisionOut(
-                id=d["id"],
-                level=d["level"],
-                outcome=d["outcome"],
-                redress=d["redress"],
-                actions=d["actions"],
-                root_cause=d["root_cause"],
-                measures=d["measures"],
-                state=d["state"],
-                proposed_by=d["proposed_by"],
-                reviewed_by=d["reviewed_by"],
-                review_comment=d["review_comment"],
-            )
-            for d in decisions
-        ],
-        appeals=[
-            AppealOut(
-                level=a["level"],
-                reason=a["reason"],
-                opened_by=a["opened_by"],
-                opened_at=a["opened_at"],
-                decided_at=a["decided_at"],
-            )
-            for a in appeals
-        ],
+        decisions=as_structs(DecisionOut, decisions),
+        appeals=as_structs(AppealOut, appeals),
         survey_score=survey["score"] if survey else None,
     )
 
@@ -512,35 +489,12 @@ async def _outbound(case: dict[str, Any], subject: str, body: str) -> None:
 
 async def _tasks(case_id: UUID) -> list[TaskOut]:
     rows = await CaseTask.select().where(CaseTask.case_id == case_id).order_by(CaseTask.id)
-    return [
-        TaskOut(
-            id=r["id"],
-            title=r["title"],
-            owner_staff_id=r["owner_staff_id"],
-            due_at=r["due_at"],
-            done_at=r["done_at"],
-            created_by=r["created_by"],
-        )
-        for r in rows
-    ]
+    return as_structs(TaskOut, rows)
 
 
 async def _records(case_id: UUID) -> list[RecordOut]:
     rows = await CaseRecord.select().where(CaseRecord.case_id == case_id).order_by(CaseRecord.id)
-    return [
-        RecordOut(
-            id=r["id"],
-            kind=r["kind"],
-            title=r["title"],
-            body=r["body"],
-            person=r["person"],
-            visibility=r["visibility"],
-            sha256=r["sha256"],
-            created_by=r["created_by"],
-            created_at=r["created_at"],
-        )
-        for r in rows
-    ]
+    return as_structs(RecordOut, rows)
 
 
 assert set(_STEPS) <= set(TRANSITIONS)

@@ -37,7 +37,8 @@ def _reads_only(scope: Scope) -> bool:
     return bool(handler is not None and handler.opt.get("read_only"))
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
+    """The value of request header ``name`` (lower-case bytes), if present."""
     for key, value in scope["headers"]:
         if key == name:
             return str(value.decode("latin-1"))
@@ -64,7 +65,7 @@ class TenantTransactionMiddleware:
             return
         try:
             slug = resolve_slug(
-                _header(scope, b"host"), _header(scope, TENANT_HEADER.encode()), self.base_domain
+                header(scope, b"host"), header(scope, TENANT_HEADER.encode()), self.base_domain
             )
         except AmbiguousTenant as exc:
             raise ClientException(str(exc)) from None
