@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: dev test lint bench sync clean browser
+.PHONY: dev test lint bench sync clean browser fonts
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -21,11 +21,11 @@ $(UV):
 sync: .venv/.synced
 
 ## Run Querela on localhost: embedded PostgreSQL, migrations, a demo tenant, the web app.
-dev: sync
+dev: sync fonts
 	.venv/bin/querela dev
 
 ## Lint, type-check, check the import rules, then run the whole test suite.
-test: sync lint browser
+test: sync lint browser fonts
 	.venv/bin/pytest
 
 ## The browser tests drive Debian's Chromium; install it once if it is missing.
@@ -35,6 +35,15 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## PDF exports (appeal bundles) embed DejaVu so that every language's letters print.
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "installing Debian's fonts-dejavu-core for PDF exports"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; \
 	fi
 
 lint: sync
