@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from litestar import Litestar, MediaType, Request, Response, Router
 from litestar.datastructures import State
 from litestar.exceptions import ClientException, SerializationException
@@ -23,20 +24,23 @@ from litestar.status_codes import (
 )
 from opentelemetry.sdk.trace import TracerProvider
 
+from core.apikeys.api import ApiKeyController
 from core.attachments.api import AttachmentController
 from core.auth.middleware import AuthenticationMiddleware
 from core.auth.oidc import KeycloakSignIn
 from core.auth.tokens import TokenVerifier
+from core.bundle.api import AppealBundleController
 from core.cases.api import CaseController
 from core.db import engine
 from core.db.servers import resolve_database
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.health import healthz, readyz
-from core.lifecycle.api import LifecycleController
+from core.lifecycle.api import CorrespondenceController, LifecycleController, PolicyController
 from core.lifecycle.machine import IllegalTransition
 from core.plugins.api import PluginController
 from core.receipts.api import public_router
 from core.settings import Settings
+from core.taxonomy.api import TaxonomyController
 from core.telemetry import (
     build_meter_provider,
     build_tracer_provider,
@@ -44,6 +48,7 @@ from core.telemetry import (
     instrument_asyncpg,
 )
 from core.tenancy.middleware import TenantTransactionMiddleware
+from core.text import CONTROL_CHARACTERS
 
 __version__ = "0.1.0"
 
@@ -78,10 +83,26 @@ def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[dict[str, 
     return _error(HTTP_403_FORBIDDEN, str(exc))
 
 
+def _unstorable_text(
+    _: Request[Any, Any, Any], exc: CharacterNotInRepertoireError | UntranslatableCharacterError
+) -> Response[dict[str, object]]:
+    # PostgreSQL stores no NUL character in text or JSON; whatever field carried one, the
+    # input is at fault, and the tenant transaction rolls back on the 400.
+    return _error(
+        HTTP_400_BAD_REQUEST,
+        "The input contains a NUL character (\\u0000), which text may not contain.",
+    )
+
+
 def _client_error(_: Request[Any, Any, Any], exc: ClientException) -> Response[dict[str, object]]:
     if isinstance(exc.__cause__, SerializationException):
         return _error(exc.status_code, f"The request body is not valid JSON: {exc.__cause__}")
     extra = exc.extra if isinstance(exc.extra, list) else None
+    for item in extra or ():
+        message = item.get("message") if isinstance(item, dict) else None
+        # A regular expression tells a person nothing; the text patterns have a plain meaning.
+        if isinstance(message, str) and "matching regex" in message and "x00-" in message:
+            item["message"] = CONTROL_CHARACTERS
     response = _error(exc.status_code, exc.detail, extra)
     if exc.headers:
         response.headers.update(exc.headers)
@@ -149,13 +170,26 @@ def create_app(
         route_handlers=[
             CaseController,
             LifecycleController,
+            PolicyController,
+            CorrespondenceController,
+            TaxonomyController,
             PluginController,
             AttachmentController,
+            ApiKeyController,
+            AppealBundleController,
         ],
         middleware=request_middleware(security),
     )
     return Litestar(
-        route_handlers=[healthz, readyz, api, public_router(request_middleware(security))],
+        route_handlers=[
+            healthz,
+            readyz,
+            api,
+            public_router(
+                request_middleware(security),
+                submissions_per_window=settings.public_submissions_per_10_min,
+            ),
+        ],
         lifespan=[database],
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=provider)), *extensions],
         exception_handlers={
@@ -164,6 +198,8 @@ def create_app(
             NotFound: _not_found,
             Conflict: _conflict,
             Forbidden: _forbidden,
+            CharacterNotInRepertoireError: _unstorable_text,
+            UntranslatableCharacterError: _unstorable_text,
         },
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

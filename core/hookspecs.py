@@ -23,6 +23,7 @@ from typing import Any
 import pluggy
 
 from core.sdk import (
+    AppealLevel,
     CaseView,
     ConfidentialityMinimum,
     DeadlineRule,
@@ -185,6 +186,23 @@ def querela_register_letter_templates(tenant: TenantView) -> Sequence[LetterTemp
 
     Fires: when templates are listed or a letter is composed.
     ``tenant``: the tenant. Returns: templates. Calling mode: all results are collected.
+    """
+
+
+# -- appeals ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def querela_appeal_levels_for_case(
+    tenant: TenantView, case: CaseView
+) -> Sequence[AppealLevel] | None:
+    """The appeal ladder a case follows: its levels in order.
+
+    Each level has its window, its deadline and the role that decides it.
+    Fires: when an appeal is opened on a case (and when the case's options are shown).
+    ``tenant``: the tenant. ``case``: the case. Returns: the levels (an empty
+    sequence: no internal appeal), or None to leave it to the tenant's policy.
+    Calling mode: Stops at the first plugin that returns a value that is not None.
     """
 
 

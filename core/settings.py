@@ -73,6 +73,9 @@ class Settings:
     attachments_dir: Path | None = None
     #: Largest attachment accepted, in bytes (25 MiB). ``QUERELA_MAX_ATTACHMENT_BYTES``
     max_attachment_bytes: int = 25 * 1024 * 1024
+    #: Public complaints one client address may send in ten minutes (a tenant as a whole
+    #: takes 50 times as many). ``QUERELA_PUBLIC_SUBMISSIONS_PER_10_MIN``
+    public_submissions_per_10_min: int = 5
     #: Domain of the tenants' mail addresses, ``<slug>@<mail_domain>``. ``QUERELA_MAIL_DOMAIN``
     mail_domain: str = "mail.localhost"
     #: Where `querela mail serve` listens for inbound mail.
@@ -143,6 +146,7 @@ class Settings:
                 else None
             ),
             max_attachment_bytes=int(_env("QUERELA_MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024))),
+            public_submissions_per_10_min=int(_env("QUERELA_PUBLIC_SUBMISSIONS_PER_10_MIN", "5")),
             mail_domain=_env("QUERELA_MAIL_DOMAIN", "mail.localhost").lower(),
             smtp_listen_host=_env("QUERELA_SMTP_LISTEN_HOST", "127.0.0.1"),
             smtp_listen_port=int(_env("QUERELA_SMTP_LISTEN_PORT", "2525")),

@@ -11,10 +11,13 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 import msgspec
 import typer
 
+from core.apikeys import services as apikey_services
+from core.apikeys.schemas import SCOPES, ApiKeyIssued, ApiKeyList, ApiKeyOut, NewApiKey
 from core.db import engine
 from core.db.migrate import MigrationError, migrate
 from core.db.servers import DatabaseTarget, resolve_database
@@ -42,6 +45,11 @@ plugins_app = typer.Typer(
     help="Plugins: what is installed, and each tenant's choice of them.", no_args_is_help=True
 )
 app.add_typer(plugins_app, name="plugins")
+apikeys_app = typer.Typer(
+    help="API keys: how another system (a CRM, a call centre) uses a tenant's API.",
+    no_args_is_help=True,
+)
+app.add_typer(apikeys_app, name="apikeys")
 
 T = TypeVar("T")
 
@@ -397,6 +405,69 @@ def plugins_configure(
     status = _run(work)
     shown = json.dumps(dict(status.settings), sort_keys=True)
     typer.echo(f"plugin {status.name} of {slug} is configured: {shown}")
+
+
+#: How the audit log names keys issued or revoked with the ``querela apikeys`` commands.
+APIKEYS_CLI_ACTOR = "platform:cli"
+
+TenantOption = Annotated[str, typer.Option("--tenant", help="Tenant slug")]
+
+
+@apikeys_app.command("create")
+def apikeys_create(
+    tenant: TenantOption,
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'CRM'")],
+    scopes: Annotated[
+        list[str], typer.Option("--scope", help=f"One of {', '.join(SCOPES)}; repeat for more")
+    ],
+    expires_at: Annotated[
+        str | None, typer.Option("--expires-at", help="When it stops working, with a time zone")
+    ] = None,
+) -> None:
+    """Issue an API key for a tenant and print its secret, which is shown this once."""
+    try:
+        new = msgspec.convert({"name": name, "scopes": scopes, "expires_at": expires_at}, NewApiKey)
+    except msgspec.ValidationError as exc:
+        raise _refuse("key", str(exc)) from None
+
+    async def work(settings: Settings, target: DatabaseTarget) -> ApiKeyIssued:
+        return await _for_tenant(
+            tenant, target, lambda: apikey_services.issue_key(new, actor=APIKEYS_CLI_ACTOR)
+        )
+
+    issued = _run(work)
+    typer.echo(f"issued API key {issued.id} for {tenant}; its secret, shown only now:", err=True)
+    typer.echo(issued.secret)
+
+
+@apikeys_app.command("list")
+def apikeys_list(tenant: TenantOption) -> None:
+    """List a tenant's API keys, newest first (never their secrets)."""
+
+    async def work(settings: Settings, target: DatabaseTarget) -> ApiKeyList:
+        return await _for_tenant(tenant, target, apikey_services.list_keys)
+
+    for key in _run(work).items:
+        scopes = ",".join(key.scopes)
+        typer.echo(f"{key.id}  {key.prefix:<12} {key.state:<8} {scopes:<26} {key.name}")
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(
+    tenant: TenantOption, key_id: Annotated[str, typer.Argument(help="The key's id")]
+) -> None:
+    """Revoke an API key of a tenant: it stops working at once (an audit event)."""
+    try:
+        parsed = UUID(key_id)
+    except ValueError:
+        raise _refuse("key_id", f"{key_id!r} is not a key id") from None
+
+    async def work(settings: Settings, target: DatabaseTarget) -> ApiKeyOut:
+        return await _for_tenant(
+            tenant, target, lambda: apikey_services.revoke_key(parsed, actor=APIKEYS_CLI_ACTOR)
+        )
+
+    typer.echo(f"API key {_run(work).id} of {tenant} is revoked")
 
 
 @app.command()

@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from core.auth.tables import StaffMember
-from core.cases.schemas import NewCase, PersonIn
+from core.cases.schemas import NewCase, OtherPartyIn, PersonIn
 from core.cases.services import register_case
 from core.cases.tables import Case
 from core.ids import uuid7
+from core.taxonomy.services import TermIn, save_term
+from core.taxonomy.tables import TaxonomyTerm
 from core.tenancy.context import tenant_transaction
 from core.tenancy.tables import Tenant
 from tenants.keycloak import KeycloakControlPlane
@@ -23,6 +25,14 @@ DEMO_EMAIL = "demo.handler@example.org"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 DEMO_ROLES = ["handler", "supervisor", "tenant-admin"]
 
+#: The demo's categories (tenant admins edit them under /api/v1/taxonomy).
+_DEMO_CATEGORIES = {
+    "claims": "Claims handling",
+    "service": "Customer service",
+    "pricing": "Premiums and pricing",
+    "other": "Other",
+}
+
 _DEMO_CASES = [
     NewCase(
         subject="Claim payment delayed for six weeks",
@@ -33,18 +43,23 @@ _DEMO_CASES = [
         channel="phone",
         complainant=PersonIn(name="Ada Example", email="ada@example.org"),
         severity="high",
+        category="claims",
+        arrival_note="Call to the claims line",
     ),
     NewCase(
         subject="Rude staff member at the front desk",
         description="The person at reception refused to take my letter and raised their voice.",
         channel="letter",
         complainant=PersonIn(name="Jonas Beispiel"),
+        category="service",
+        parties=[OtherPartyIn(role="subject", name="Front desk, Leeds branch")],
     ),
     NewCase(
         subject="Wrong premium on renewal",
         description="My renewal premium doubled although nothing changed in my policy.",
         channel="web",
         complainant=PersonIn(anonymous=True, email="renewal-worry@example.net"),
+        category="pricing",
     ),
 ]
 
@@ -86,6 +101,9 @@ async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
                     roles=DEMO_ROLES,
                 )
             )
+        if not await TaxonomyTerm.exists():
+            for code, label in _DEMO_CATEGORIES.items():
+                await save_term("category", code, TermIn(label=label), actor="system:demo")
         if not await Case.exists():
             for days_ago, case in zip(range(3, 0, -1), _DEMO_CASES, strict=True):
                 received = datetime.now(UTC) - timedelta(days=days_ago)

@@ -40,6 +40,10 @@ ADMIN_ROLE = "tenant-admin"
 _SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _PREFIX = re.compile(r"^[A-Z0-9]{1,12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Control characters: a name is one line of printable text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: What a tenant can be; ``list_tenants`` filters by these.
+STATUSES = ("provisioning", "active", "suspended", "pending_deletion")
 
 
 class ProvisioningFailed(QuerelaError):
@@ -88,6 +92,8 @@ def _validated(slug: str, name: str, reference_prefix: str, timezone: str) -> tu
         raise InvalidInput("slug", f"{slug!r} is reserved")
     if not name or len(name) > 200:
         raise InvalidInput("name", "must be 1-200 characters")
+    if _CONTROL.search(name):
+        raise InvalidInput("name", "must not contain control characters")
     if not _PREFIX.match(reference_prefix):
         raise InvalidInput("reference_prefix", "use 1-12 upper-case letters or digits")
     try:
@@ -271,6 +277,8 @@ async def get_tenant(slug: str) -> TenantInfo:
 
 async def list_tenants(status: str | None = None) -> list[TenantInfo]:
     """Return every tenant (optionally only those in ``status``), oldest first."""
+    if status is not None and status not in STATUSES:
+        raise InvalidInput("status", f"must be one of {', '.join(STATUSES)}")
     query = Tenant.select().order_by(Tenant.created_at).order_by(Tenant.slug)
     if status is not None:
         query = query.where(Tenant.status == status)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -40,6 +42,31 @@ def _actor(request: Request[Any, Any, Any]) -> str:
 def _policy(request: Request[Any, Any, Any]) -> services.AttachmentPolicy:
     settings: Settings = request.app.state["settings"]
     return services.policy_for(settings)
+
+
+@contextmanager
+def file_refusals() -> Iterator[None]:
+    """Answer a file that is too big with 413 and one of a refused type with 415.
+
+    Every upload route uses it, so that the public one refuses files exactly as
+    the staff one does.
+    """
+    try:
+        yield
+    except services.AttachmentTooLarge as exc:
+        raise ClientException(str(exc), status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE) from None
+    except services.UnacceptableFile as exc:
+        raise ClientException(
+            "The file was refused.",
+            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            extra=[{"key": exc.field, "message": exc.reason}],
+        ) from None
+
+
+def content_length(request: Request[Any, Any, Any]) -> int | None:
+    """The length the request announces, if it announces one."""
+    value = request.headers.get("content-length")
+    return int(value) if value and value.isdigit() else None
 
 
 def content_disposition(filename: str) -> str:
@@ -81,9 +108,9 @@ class AttachmentController(Controller):
     ) -> AttachmentOut:
         """Store a file (or, with ``purpose=evidence``, an item of evidence) on a case."""
         policy = _policy(request)
-        try:
+        with file_refusals():
             boundary = check_form(
-                request.headers.get("content-type"), _content_length(request), policy.max_bytes
+                request.headers.get("content-type"), content_length(request), policy.max_bytes
             )
             case_id = await find_case_id(case_key)
             upload = await read_file(request.stream(), boundary, policy.max_bytes)
@@ -96,14 +123,6 @@ class AttachmentController(Controller):
                 purpose,
                 policy=policy,
             )
-        except services.AttachmentTooLarge as exc:
-            raise ClientException(str(exc), status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE) from None
-        except services.UnacceptableFile as exc:
-            raise ClientException(
-                "The file was refused.",
-                status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-                extra=[{"key": exc.field, "message": exc.reason}],
-            ) from None
 
     @get(summary="List the files on a case")
     async def list_attachments(self, case_key: FromPath[str]) -> AttachmentList:
@@ -146,8 +165,3 @@ class AttachmentController(Controller):
         return await services.verify_attachment(
             case_key, attachment_id, actor=_actor(request), policy=_policy(request)
         )
-
-
-def _content_length(request: Request[Any, Any, Any]) -> int | None:
-    value = request.headers.get("content-length")
-    return int(value) if value and value.isdigit() else None

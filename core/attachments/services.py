@@ -45,6 +45,7 @@ from core.errors import InvalidInput, NotFound, QuerelaError
 from core.ids import uuid7
 from core.settings import Settings
 from core.tenancy.context import current_tenant
+from core.text import CONTROL_CHARACTERS, has_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ async def store_attachment(
     content, ``AttachmentTooLarge`` beyond the size limit; in each case nothing
     is stored.
     """
+    if has_control_characters(filename, multiline=False):
+        raise InvalidInput("filename", CONTROL_CHARACTERS)
     policy = policy or default_policy()
     tenant = current_tenant()
     if purpose not in PURPOSES:

@@ -9,8 +9,8 @@ show it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterable, AsyncIterator, Collection, Mapping
+from dataclasses import dataclass, field
 
 from multipart import (
     MultipartError,
@@ -30,6 +30,8 @@ FILE_FIELD = "file"
 FORM_OVERHEAD = 64 * 1024
 
 _MAX_PARTS = 16
+#: Longest text field read before the file; what it holds is short (a receipt, a note).
+FIELD_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,8 @@ class UploadedFile:
     filename: str
     declared_type: str | None
     chunks: AsyncIterator[bytes]
+    #: The text fields asked for that came before the file, decoded as UTF-8.
+    fields: Mapping[str, str] = field(default_factory=dict)
 
 
 def check_form(content_type: str | None, content_length: int | None, max_bytes: int) -> bytes:
@@ -54,13 +58,24 @@ def check_form(content_type: str | None, content_length: int | None, max_bytes: 
     return boundary.encode("latin-1")
 
 
-async def read_file(body: AsyncIterable[bytes], boundary: bytes, max_bytes: int) -> UploadedFile:
+async def read_file(
+    body: AsyncIterable[bytes],
+    boundary: bytes,
+    max_bytes: int,
+    *,
+    fields: Collection[str] = (),
+) -> UploadedFile:
     """Read the form up to its file field, and return that file with its content to come.
 
-    Other fields before the file are skipped; whatever follows the file is not
-    read. The whole body may not exceed ``max_bytes`` plus ``FORM_OVERHEAD``.
+    The text fields named in ``fields`` are kept if they come before the file,
+    so that they can be checked before any of the file is read; other fields
+    are skipped, and whatever follows the file is not read. The whole body may
+    not exceed ``max_bytes`` plus ``FORM_OVERHEAD``.
     """
     events = _events(body, boundary, max_bytes + FORM_OVERHEAD)
+    found: dict[str, str] = {}
+    reading: str | None = None
+    value = bytearray()
     async for event in events:
         if isinstance(event, MultipartSegment) and event.name == FILE_FIELD:
             if not event.filename:
@@ -69,8 +84,28 @@ async def read_file(body: AsyncIterable[bytes], boundary: bytes, max_bytes: int)
                 filename=event.filename,
                 declared_type=event.content_type,
                 chunks=_file_content(events),
+                fields=found,
             )
+        if isinstance(event, MultipartSegment):
+            reading = event.name if event.name in fields and not event.filename else None
+            if reading in found:
+                raise InvalidInput(event.name, "is in the form more than once")
+            value.clear()
+        elif reading is not None and isinstance(event, bytes):
+            value += event
+            if len(value) > FIELD_BYTES:
+                raise InvalidInput(reading, f"is longer than {FIELD_BYTES} bytes")
+        elif reading is not None and event is None:
+            found[reading] = _text(reading, bytes(value))
+            reading = None
     raise InvalidInput(FILE_FIELD, "the form has no file in it")
+
+
+def _text(name: str, value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(name, "is not UTF-8 text") from None
 
 
 async def _file_content(

@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from core.apikeys.schemas import SCOPES
 from core.auth.principal import Principal
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
@@ -28,11 +29,30 @@ def _signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
 
 
 def staff_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Pass staff members of the addressed tenant."""
-    if _signed_in(connection).staff_id is None:
+    """Pass staff members of the addressed tenant (never an API key)."""
+    principal = _signed_in(connection)
+    if principal.via == "api_key":
+        raise PermissionDeniedException("API keys cannot use this; it needs a staff member.")
+    if principal.staff_id is None:
         raise PermissionDeniedException(
             "You have no role in this organisation. Ask one of its administrators."
         )
+
+
+def staff_or_scope(scope: str) -> Guard:
+    """Pass staff members, and API keys that were issued with ``scope``."""
+    if scope not in SCOPES:
+        # A misspelt scope would lock every key out of the route without a word.
+        raise ValueError(f"{scope!r} is not one of the API-key scopes {SCOPES}")
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        principal = _signed_in(connection)
+        if principal.via != "api_key":
+            staff_required(connection, handler)
+        elif scope not in principal.scopes:
+            raise PermissionDeniedException(f"This API key lacks the scope {scope!r}.")
+
+    return guard
 
 
 def roles_required(*roles: str) -> Guard:

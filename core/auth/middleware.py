@@ -1,4 +1,4 @@
-"""Establishes who makes each request: from a bearer token or a session cookie.
+"""Establishes who makes each request: from a bearer token, an API key or a session cookie.
 
 It runs inside the tenant's transaction (after ``TenantTransactionMiddleware``)
 and only identifies; guards decide what is allowed. A token that fails any
@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.apikeys.services import KeyRefused, key_principal
 from core.auth.principal import PLATFORM_ADMIN, Principal
 from core.auth.sessions import SESSION_COOKIE, session_principal
 from core.auth.staff import staff_for_identity
@@ -24,6 +25,11 @@ from core.tenancy.middleware import header
 log = logging.getLogger(__name__)
 
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+_API_KEY_CHALLENGE = {"WWW-Authenticate": "ApiKey"}
+
+
+def _names_api_key(authorization: str | None) -> bool:
+    return authorization is not None and authorization.partition(" ")[0].lower() == "apikey"
 
 
 class AuthenticationMiddleware:
@@ -44,8 +50,11 @@ class AuthenticationMiddleware:
         state = scope.setdefault("state", {})
         tenant: TenantContext | None = state.get("tenant")
         authorization = header(scope, b"authorization")
+        api_key = header(scope, b"x-api-key")
         principal: Principal | None = None
-        if authorization is not None:
+        if api_key is not None or _names_api_key(authorization):
+            principal = await self._from_api_key(authorization, api_key, tenant)
+        elif authorization is not None:
             principal = await self._from_bearer(self._verifier(scope), authorization, tenant)
         elif tenant is not None:
             principal = await self._from_cookie(scope)
@@ -58,7 +67,8 @@ class AuthenticationMiddleware:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException(
-                "Send the access token as 'Authorization: Bearer <token>'.",
+                "Send the access token as 'Authorization: Bearer <token>',"
+                " or an API key as 'Authorization: ApiKey <key>'.",
                 headers=_BEARER_CHALLENGE,
             )
         try:
@@ -97,6 +107,33 @@ class AuthenticationMiddleware:
             roles=frozenset(staff["roles"]) if staff else frozenset(),
             platform_admin=platform_admin,
         )
+
+    @staticmethod
+    async def _from_api_key(
+        authorization: str | None, api_key: str | None, tenant: TenantContext | None
+    ) -> Principal:
+        if authorization is not None and api_key is not None:
+            raise NotAuthorizedException(
+                "Send one credential: 'Authorization' or 'X-Api-Key', not both.",
+                headers=_API_KEY_CHALLENGE,
+            )
+        if tenant is None:
+            # A key belongs to one tenant; the platform's own routes take none.
+            raise NotAuthorizedException(
+                "API keys work only at the address of the organisation that issued them.",
+                headers=_API_KEY_CHALLENGE,
+            )
+        secret = api_key if api_key is not None else (authorization or "").partition(" ")[2]
+        if not secret.strip():
+            raise NotAuthorizedException(
+                "Send the API key as 'Authorization: ApiKey <key>' or 'X-Api-Key: <key>'.",
+                headers=_API_KEY_CHALLENGE,
+            )
+        try:
+            return await key_principal(secret.strip())
+        except KeyRefused as exc:
+            log.info("refused API key: %s", exc)
+            raise NotAuthorizedException(str(exc), headers=_API_KEY_CHALLENGE) from None
 
     async def _from_cookie(self, scope: Scope) -> Principal | None:
         raw = header(scope, b"cookie")

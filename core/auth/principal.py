@@ -14,23 +14,28 @@ PLATFORM_ADMIN = "platform-admin"
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """An authenticated person.
+    """An authenticated person, or another system holding one of the tenant's API keys.
 
     ``staff_id`` and ``roles`` are set only when the person is a staff member of
-    the tenant the request addresses.
+    the tenant the request addresses. An API key is never staff: it has no
+    roles, only ``scopes``, and its ``subject`` is the key's id.
     """
 
     subject: str
     email: str | None
     name: str | None
-    via: Literal["bearer", "session"]
+    via: Literal["bearer", "session", "api_key"]
     staff_id: UUID | None = None
     roles: frozenset[str] = frozenset()
     platform_admin: bool = False
+    #: What an API key may do (see ``core.apikeys.schemas.SCOPES``); empty for people.
+    scopes: frozenset[str] = frozenset()
 
     @property
     def actor(self) -> str:
-        """How the audit log names this person."""
+        """How the audit log names this person or key."""
+        if self.via == "api_key":
+            return f"api-key:{self.subject}"
         return f"staff:{self.staff_id}" if self.staff_id else f"user:{self.subject}"
 
     def holds(self, *roles: str) -> bool:

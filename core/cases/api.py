@@ -8,9 +8,10 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from core.auth.guards import principal_of, roles_required, staff_required
+from core.auth.guards import principal_of, roles_required, staff_or_scope
 from core.cases import services
 from core.cases.schemas import CaseChanges, CaseDetail, CasePage, NewCase
+from core.lifecycle.services import acknowledge_on_arrival
 
 #: Roles that may change a case's triage fields.
 TRIAGE_ROLES = ("handler", "supervisor", "tenant-admin")
@@ -18,7 +19,7 @@ TRIAGE_ROLES = ("handler", "supervisor", "tenant-admin")
 
 def _actor(request: Request[Any, Any, Any]) -> str:
     principal = principal_of(request)
-    assert principal is not None, "the staff_required guard lets no anonymous request in"
+    assert principal is not None, "every route's guard lets no anonymous request in"
     return principal.actor
 
 
@@ -27,16 +28,27 @@ class CaseController(Controller):
 
     path = "/cases"
     tags = ["cases"]
-    guards = [staff_required]
+    # Guarded per route: some routes also take API keys with the route's scope.
 
-    @post(status_code=HTTP_201_CREATED, summary="Register a complaint")
+    @post(
+        status_code=HTTP_201_CREATED,
+        summary="Register a complaint",
+        guards=[staff_or_scope("cases:create")],
+    )
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[NewCase]
     ) -> CaseDetail:
-        """Register a complaint and return it with its new reference."""
-        return await services.register_case(data, actor=_actor(request))
+        """Register a complaint and return it with its new reference.
 
-    @get(summary="List cases, newest first")
+        When the organisation acknowledges every complaint at once, the
+        acknowledgement is queued with the registration.
+        """
+        detail = await services.register_case(data, actor=_actor(request))
+        if await acknowledge_on_arrival(detail.id):
+            detail = await services.case_detail(detail.id)
+        return detail
+
+    @get(summary="List cases, newest first", guards=[staff_or_scope("cases:read")])
     async def list_cases(
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
@@ -45,7 +57,11 @@ class CaseController(Controller):
         """Return one page of cases; follow ``next`` for the page after."""
         return await services.list_cases(limit=limit, before=before)
 
-    @get("/{key:str}", summary="Read a case by id or reference")
+    @get(
+        "/{key:str}",
+        summary="Read a case by id or reference",
+        guards=[staff_or_scope("cases:read")],
+    )
     async def read(self, request: Request[Any, Any, Any], key: FromPath[str]) -> CaseDetail:
         """Return a case with its parties and correspondence."""
         return await services.read_case(key, actor=_actor(request))

@@ -13,17 +13,19 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from core.text import line, text
+
 Channel = Literal["web", "email", "phone", "letter", "in_person", "kiosk", "api"]
 Severity = Literal["low", "normal", "high", "critical"]
 PartyRole = Literal["complainant", "representative", "subject", "witness"]
 
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$"
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,255}\.[^@\s\x00-\x1f\x7f]{2,}$"
 
-Subject = Annotated[str, Meta(min_length=1, max_length=200)]
-Narrative = Annotated[str, Meta(min_length=1, max_length=50_000)]
-Category = Annotated[str, Meta(min_length=1, max_length=100)]
+Subject = Annotated[str, line(min_length=1, max_length=200)]
+Narrative = Annotated[str, text(min_length=1, max_length=50_000)]
+Category = Annotated[str, line(min_length=1, max_length=100)]
 Language = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Name = Annotated[str, line(min_length=1, max_length=200)]
 Email = Annotated[str, Meta(max_length=320, pattern=EMAIL_PATTERN)]
 Phone = Annotated[str, Meta(min_length=3, max_length=40, pattern=r"^[0-9+()./ -]+$")]
 
@@ -35,6 +37,15 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     email: Email | None = None
     phone: Phone | None = None
     anonymous: bool = False
+
+
+class OtherPartyIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Someone else in a complaint: a representative, a subject, a witness."""
+
+    role: Literal["representative", "subject", "witness"]
+    name: Name
+    email: Email | None = None
+    phone: Phone | None = None
 
 
 class NewCase(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -51,6 +62,12 @@ class NewCase(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     language: Language | None = None
     #: Values for the intake fields the tenant's plugins add to the form.
     fields: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: Representative, subjects of the complaint, witnesses.
+    parties: Annotated[list[OtherPartyIn], Meta(max_length=50)] = msgspec.field(
+        default_factory=list
+    )
+    #: How it arrived, in the words of whoever entered it ("letter dated 20 Nov, post room").
+    arrival_note: Annotated[str, line(max_length=500)] | None = None
 
 
 class CaseChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -107,6 +124,17 @@ class FlagOut(msgspec.Struct, kw_only=True):
     raised_at: datetime
 
 
+class CaseLinkOut(msgspec.Struct, kw_only=True):
+    """Another case this one is linked to, and how."""
+
+    case_id: UUID
+    reference: str
+    #: possible_duplicate_of: this case repeats the other; possible_duplicate_by: the
+    #: other repeats this one; related.
+    relation: Literal["possible_duplicate_of", "possible_duplicate_by", "related"]
+    similarity: float | None
+
+
 class CaseSummary(msgspec.Struct, kw_only=True):
     """A case as a list shows it."""
 
@@ -128,11 +156,15 @@ class CaseDetail(CaseSummary, kw_only=True):
     confidentiality: str
     language: str
     created_at: datetime
+    #: Who put the complaint in (staff:<id>, mail, public, api-key:<id>) and how it arrived.
+    entered_by: str
+    arrival_note: str | None
     parties: list[PartyOut]
     correspondence: list[CorrespondenceOut]
     fields: dict[str, Any]
     deadlines: list[DeadlineOut]
     flags: list[FlagOut]
+    links: list[CaseLinkOut]
 
 
 class CasePage(msgspec.Struct, kw_only=True):

@@ -15,9 +15,11 @@ from uuid import UUID
 
 from core.audit import services as audit
 from core.cases.contributions import Contributions
+from core.cases.duplicates import Sender, link_duplicates
 from core.cases.schemas import (
     CaseChanges,
     CaseDetail,
+    CaseLinkOut,
     CasePage,
     CaseSummary,
     CorrespondenceOut,
@@ -26,17 +28,29 @@ from core.cases.schemas import (
     NewCase,
     PartyOut,
 )
-from core.cases.tables import Case, CaseFlag, Correspondence, Deadline, Party, ReferenceCounter
+from core.cases.tables import (
+    Case,
+    CaseFlag,
+    CaseLink,
+    Correspondence,
+    Deadline,
+    Party,
+    ReferenceCounter,
+)
 from core.db.rows import as_structs
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
+from core.lifecycle.policy import current_policy
 from core.plugins.host import plugin_host
 from core.plugins.services import tenant_plugins
 from core.sdk import CaseView, IntakeSubmission, PartyView
+from core.taxonomy.services import check_category
 from core.tenancy.context import TenantContext, current_tenant
 
 #: A letter may be registered days after it arrived, but not dated in the future.
 _CLOCK_SKEW = timedelta(minutes=5)
+#: Older records come from a legacy system's import, not from registration.
+_OLDEST_RECEIPT = timedelta(days=3653)
 
 _SUMMARY_COLUMNS = (
     Case.id,
@@ -75,6 +89,7 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
             fields=new.fields,
         )
     )
+    await check_category(new.category)
     reference = await _next_reference(tenant, received_at)
     case_id = uuid7()
 
@@ -95,6 +110,8 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
             updated_at=now,
             version=1,
             fields=json.dumps(fields),
+            entered_by=actor,
+            arrival_note=(new.arrival_note or "").strip() or None,
         )
     )
     if new.complainant is not None:
@@ -109,6 +126,19 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
                 email=person.email,
                 phone=person.phone,
                 anonymous=person.anonymous,
+                created_at=now,
+            )
+        )
+    for other in new.parties:
+        await Party.insert(
+            Party(
+                id=uuid7(),
+                tenant_id=tenant.id,
+                case_id=case_id,
+                role=other.role,
+                display_name=_required_text("parties.name", other.name),
+                email=other.email,
+                phone=other.phone,
                 created_at=now,
             )
         )
@@ -128,12 +158,22 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
         "case.registered",
         actor=actor,
         case_id=case_id,
-        detail={"reference": reference, "channel": new.channel},
+        detail={"reference": reference, "channel": new.channel, "entered_by": actor},
     )
+    if new.complainant is not None and not new.complainant.anonymous:
+        policy = await current_policy()
+        await link_duplicates(
+            case_id,
+            sender=Sender(email=new.complainant.email, phone=new.complainant.phone),
+            text=f"{subject}\n{description}",
+            received_at=received_at,
+            window=timedelta(hours=policy.duplicate_window_hours),
+            actor=actor,
+        )
     if plugins.enabled:
         await contributions.apply_to(await case_view(case_id))
     await contributions.record_failures(case_id)
-    return await _load_detail(case_id)
+    return await case_detail(case_id)
 
 
 async def case_view(case_id: UUID) -> CaseView:
@@ -176,7 +216,7 @@ async def case_view(case_id: UUID) -> CaseView:
 async def read_case(key: str, *, actor: str) -> CaseDetail:
     """Return a case by id or reference, and audit that it was read."""
     case_id = await find_case_id(key)
-    detail = await _load_detail(case_id)
+    detail = await case_detail(case_id)
     await audit.record("case.viewed", actor=actor, case_id=case_id)
     return detail
 
@@ -201,6 +241,7 @@ async def update_case(key: str, changes: CaseChanges, *, actor: str) -> CaseDeta
     if changes.subject is not None:
         values[Case.subject] = _required_text("subject", changes.subject)
     if changes.category is not None:
+        await check_category(changes.category)
         values[Case.category] = changes.category
     if changes.severity is not None:
         values[Case.severity] = changes.severity
@@ -221,7 +262,7 @@ async def update_case(key: str, changes: CaseChanges, *, actor: str) -> CaseDeta
         case_id=case_id,
         detail={"fields": sorted(c._meta.name for c in values if c is not Case.updated_at)},
     )
-    return await _load_detail(case_id)
+    return await case_detail(case_id)
 
 
 async def _next_reference(tenant: TenantContext, received_at: datetime) -> str:
@@ -248,6 +289,8 @@ async def _next_reference(tenant: TenantContext, received_at: datetime) -> str:
 
 async def find_case_id(key: str) -> UUID:
     """The id of the case ``key`` names (its id or its reference) in the current tenant."""
+    if len(key) > 64 or not key.isprintable():
+        raise NotFound("no such case")  # no reference looks like that; spare the database
     try:
         condition = Case.id == UUID(key)
     except ValueError:
@@ -259,7 +302,8 @@ async def find_case_id(key: str) -> UUID:
     return case_id
 
 
-async def _load_detail(case_id: UUID) -> CaseDetail:
+async def case_detail(case_id: UUID) -> CaseDetail:
+    """The case with everything staff see on it (no audit event: callers record why)."""
     case = await Case.select().where(Case.id == case_id).first()
     if case is None:
         raise NotFound("no such case")
@@ -296,6 +340,8 @@ async def _load_detail(case_id: UUID) -> CaseDetail:
         confidentiality=case["confidentiality"],
         language=case["language"],
         created_at=case["created_at"],
+        entered_by=case["entered_by"],
+        arrival_note=case["arrival_note"],
         parties=[
             PartyOut(
                 id=p["id"],
@@ -311,7 +357,41 @@ async def _load_detail(case_id: UUID) -> CaseDetail:
         fields=_json(case["fields"]),
         deadlines=as_structs(DeadlineOut, deadlines),
         flags=as_structs(FlagOut, flags),
+        links=await _links(case_id),
     )
+
+
+async def _links(case_id: UUID) -> list[CaseLinkOut]:
+    rows = await CaseLink.raw(
+        """
+        SELECT other.id AS case_id, other.reference, l.kind, l.similarity,
+               l.case_id = {} AS outgoing
+          FROM case_link l
+          JOIN cases other
+            ON other.id = CASE WHEN l.case_id = {} THEN l.linked_case_id ELSE l.case_id END
+         WHERE l.case_id = {} OR l.linked_case_id = {}
+         ORDER BY l.created_at, l.id
+        """,
+        case_id,
+        case_id,
+        case_id,
+        case_id,
+    )
+    return [
+        CaseLinkOut(
+            case_id=row["case_id"],
+            reference=row["reference"],
+            relation=(
+                "related"
+                if row["kind"] == "related"
+                else "possible_duplicate_of"
+                if row["outgoing"]
+                else "possible_duplicate_by"
+            ),
+            similarity=row["similarity"],
+        )
+        for row in rows
+    ]
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -326,6 +406,8 @@ def _received_at(value: datetime | None, now: datetime) -> datetime:
         raise InvalidInput("received_at", "needs a time zone, e.g. 2026-11-24T09:30:00+00:00")
     if value > now + _CLOCK_SKEW:
         raise InvalidInput("received_at", "lies in the future")
+    if value < now - _OLDEST_RECEIPT:
+        raise InvalidInput("received_at", "lies more than ten years back")
     return value.astimezone(UTC)
 
 

@@ -6,7 +6,17 @@ migrations, since Piccolo knows only single-column keys.
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, UUID, BigInt, Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSONB,
+    UUID,
+    BigInt,
+    Boolean,
+    Integer,
+    Real,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -37,6 +47,10 @@ class Case(TenantScoped, Table, tablename="cases"):
     #: The status to return to when a paused (on hold / escalated) case resumes.
     status_before_pause = Varchar(length=30, null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    #: Who put the complaint in: ``staff:<id>``, ``mail``, ``public``, ``api-key:<id>``.
+    entered_by = Varchar(length=200)
+    #: What the person who entered it said about how it arrived ("letter dated 20 Nov").
+    arrival_note = Varchar(length=500, null=True, default=None)
 
 
 class Party(TenantScoped, Table, tablename="party"):
@@ -105,4 +119,17 @@ class Deadline(TenantScoped, Table, tablename="deadline"):
     counting = Varchar(length=200, default="")
     pausable = Boolean(default=True)
     met_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CaseLink(TenantScoped, Table, tablename="case_link"):
+    """Two cases that belong together: a possible duplicate found at intake, or related."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    linked_case_id = UUID(default=None)
+    #: possible_duplicate | related
+    kind = Varchar(length=20)
+    similarity = Real(null=True, default=None)
+    created_by = Varchar(length=200)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -5,22 +5,32 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
+from core.apikeys.tables import ApiKey
 from core.attachments.tables import Attachment
 from core.audit.tables import AuditEvent
 from core.auth.tables import StaffMember, StaffSession
 from core.cases.tables import (
     Case,
     CaseFlag,
+    CaseLink,
     Correspondence,
     Deadline,
     Party,
     ReferenceCounter,
 )
 from core.letters.tables import LetterTemplate
-from core.lifecycle.tables import CaseAppeal, CaseDecision, CaseRecord, CaseSurvey, CaseTask
+from core.lifecycle.tables import (
+    CaseAppeal,
+    CaseDecision,
+    CasePolicy,
+    CaseRecord,
+    CaseSurvey,
+    CaseTask,
+)
 from core.mail.tables import MAIL_TABLES
 from core.plugins.tables import TenantPlugin
-from core.receipts.tables import CaseReceipt, ReceiptAttempt
+from core.receipts.tables import CaseReceipt, ReceiptAttempt, SurveyInvitation
+from core.taxonomy.tables import TaxonomyTerm
 from core.tenancy.tables import LoginAttempt, Tenant
 
 TABLES: list[type[Table]] = [
@@ -45,7 +55,12 @@ TABLES: list[type[Table]] = [
     *MAIL_TABLES,
     CaseReceipt,
     ReceiptAttempt,
+    SurveyInvitation,
     Attachment,
+    ApiKey,
+    CasePolicy,
+    CaseLink,
+    TaxonomyTerm,
 ]
 
 APP_CONFIG = AppConfig(

@@ -19,7 +19,7 @@ from core.letters.tables import LetterTemplate
 from core.tenancy.context import current_tenant
 
 #: Kinds of letter the core sends.
-KINDS = ("acknowledgement", "final_response", "appeal_response")
+KINDS = ("acknowledgement", "final_response", "appeal_response", "survey_invitation")
 #: Variables every template may use.
 VARIABLES = (
     "reference",
@@ -32,7 +32,10 @@ VARIABLES = (
     "actions",
     "response",
     "appeal_level",
+    "survey_link",
 )
+#: Variables a kind of letter is useless without; a tenant's own wording must keep them.
+REQUIRED: dict[str, tuple[str, ...]] = {"survey_invitation": ("survey_link",)}
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
@@ -73,6 +76,26 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "Outcome: {{ outcome }}.\n\n"
         "{{ organisation }}\n",
     ),
+    ("survey_invitation", "en"): (
+        "How did we handle your complaint {{ reference }}?",
+        "Dear {{ complainant }},\n\n"
+        "your complaint {{ reference }} is closed. Would you tell us how satisfied you are "
+        "with the way we handled it? It takes a minute:\n\n"
+        "{{ survey_link }}\n\n"
+        "The link works once, and only for this complaint. If you would rather not answer, "
+        "ignore this message.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("survey_invitation", "de"): (
+        "Wie zufrieden waren Sie mit der Bearbeitung Ihrer Beschwerde {{ reference }}?",
+        "Guten Tag {{ complainant }},\n\n"
+        "Ihre Beschwerde {{ reference }} ist abgeschlossen. Würden Sie uns sagen, wie "
+        "zufrieden Sie mit der Bearbeitung sind? Es dauert nur eine Minute:\n\n"
+        "{{ survey_link }}\n\n"
+        "Der Link funktioniert einmal und nur für diese Beschwerde. Wenn Sie nicht antworten "
+        "möchten, ignorieren Sie diese Nachricht einfach.\n\n"
+        "{{ organisation }}\n",
+    ),
 }
 
 
@@ -103,11 +126,15 @@ async def save_template(kind: str, language: str, subject: str, body: str, *, ac
     if kind not in KINDS:
         raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
     sample = {name: f"<{name}>" for name in VARIABLES}
+    rendered = {}
     for field, text in (("subject", subject), ("body", body)):
         try:
-            _ENV.from_string(text).render(sample)
+            rendered[field] = _ENV.from_string(text).render(sample)
         except TemplateError as exc:
             raise InvalidInput(field, f"is not a valid template: {exc}") from exc
+    for name in REQUIRED.get(kind, ()):
+        if sample[name] not in rendered["body"]:
+            raise InvalidInput("body", f"a {kind.replace('_', ' ')} needs {{{{ {name} }}}}")
     tenant = current_tenant()
     existing = (
         await LetterTemplate.select(LetterTemplate.id)

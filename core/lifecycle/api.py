@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from core.auth.guards import principal_of, staff_required
+from core.auth.guards import principal_of, roles_required, staff_or_scope, staff_required
 from core.auth.principal import Principal
+from core.cases.schemas import CorrespondenceOut
 from core.lifecycle import services
+from core.lifecycle.policy import Policy, PolicyChanges, current_policy, update_policy
 from core.lifecycle.schemas import (
     ActionIn,
     CaseFile,
     CaseState,
+    CorrespondenceIn,
     RecordIn,
     RecordOut,
     TaskIn,
@@ -77,3 +80,41 @@ class LifecycleController(Controller):
     ) -> RecordOut:
         """Add an interview record, witness statement, internal note or evidence item."""
         return await services.add_record(key, data, _principal(request))
+
+
+class PolicyController(Controller):
+    """The organisation's case-handling policy: approval, acknowledgement, duplicates, appeals."""
+
+    path = "/policy"
+    tags = ["policy"]
+    guards = [staff_required]
+
+    @get(summary="The case-handling policy")
+    async def read(self) -> Policy:
+        """What every member of staff works under."""
+        return await current_policy()
+
+    @patch(summary="Change the case-handling policy", guards=[roles_required("tenant-admin")])
+    async def change(
+        self, request: Request[Any, Any, Any], data: JSONBody[PolicyChanges]
+    ) -> Policy:
+        """Change the parts named; each change is audited with its old and new value."""
+        return await update_policy(data, actor=_principal(request).actor)
+
+
+class CorrespondenceController(Controller):
+    """Later letters, calls and visits about a case, from staff or an integration."""
+
+    path = "/cases/{key:str}/correspondence"
+    tags = ["lifecycle"]
+
+    @post(
+        status_code=HTTP_201_CREATED,
+        summary="Record a call, letter or visit about a case",
+        guards=[staff_or_scope("correspondence:create")],
+    )
+    async def record_correspondence(
+        self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[CorrespondenceIn]
+    ) -> CorrespondenceOut:
+        """Put a later message on the case's timeline with its channel and direction."""
+        return await services.record_correspondence(key, data, _principal(request))

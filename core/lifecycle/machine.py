@@ -25,12 +25,19 @@ class Transition:
     #: None: back to the status the case had before it was paused.
     target: str | None
     roles: tuple[str, ...]
+    #: Where the action leads instead when the tenant does not require approval.
+    target_without_approval: str | None = None
 
 
 TRANSITIONS: dict[str, Transition] = {
     "acknowledge": Transition(("received",), "acknowledged", WORKERS),
     "start_investigation": Transition(("received", "acknowledged"), "investigating", WORKERS),
-    "propose_decision": Transition(("investigating",), "decision_proposed", WORKERS),
+    "propose_decision": Transition(
+        ("investigating",),
+        "decision_proposed",
+        WORKERS,
+        target_without_approval="decision_approved",
+    ),
     "return_decision": Transition(("decision_proposed",), "investigating", REVIEWERS),
     "approve_decision": Transition(("decision_proposed",), "decision_approved", REVIEWERS),
     "respond": Transition(("decision_approved",), "responded", WORKERS),
@@ -42,6 +49,28 @@ TRANSITIONS: dict[str, Transition] = {
     "resume": Transition(("on_hold", "escalated"), None, WORKERS),
     "withdraw": Transition((*OPEN, "on_hold", "escalated", "appealed"), "withdrawn", WORKERS),
     "reopen": Transition(("closed", "withdrawn"), "investigating", REVIEWERS),
+}
+
+
+_DECISION = frozenset({"outcome", "redress", "actions", "root_cause", "measures"})
+_REASON = frozenset({"reason"})
+#: What each action reads from the request body. Anything else sent with it is refused,
+#: so that a comment never vanishes because it went with the wrong action.
+READS: dict[str, frozenset[str]] = {
+    "acknowledge": frozenset(),
+    "start_investigation": frozenset(),
+    "propose_decision": _DECISION,
+    "return_decision": frozenset({"comment"}),
+    "approve_decision": frozenset({"comment"}),
+    "respond": frozenset({"response"}),
+    "close": frozenset(),
+    "open_appeal": frozenset({"reason", "handler_email"}),
+    "start_appeal_review": frozenset(),
+    "put_on_hold": _REASON,
+    "escalate": _REASON,
+    "resume": frozenset(),
+    "withdraw": _REASON,
+    "reopen": _REASON,
 }
 
 
@@ -63,9 +92,21 @@ def allowed_actions(status: str) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if status in t.sources]
 
 
+def destination(transition: Transition, *, paused_from: str | None, approval_required: bool) -> str:
+    """The status an allowed transition leads to, given the case and the tenant's policy."""
+    if transition.target is None:
+        return paused_from or "investigating"
+    if not approval_required and transition.target_without_approval:
+        return transition.target_without_approval
+    return transition.target
+
+
 def check(action: str, status: str) -> Transition:
     """Return the transition for ``action`` from ``status``, or raise IllegalTransition."""
     transition = TRANSITIONS.get(action)
     if transition is None or status not in transition.sources:
         raise IllegalTransition(action, status, allowed_actions(status))
     return transition
+
+
+assert set(READS) == set(TRANSITIONS), "every action says what it reads"

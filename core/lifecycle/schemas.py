@@ -9,9 +9,12 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from core.text import line, text
+
 Outcome = Literal["upheld", "partly_upheld", "not_upheld"]
-Text = Annotated[str, Meta(max_length=20_000)]
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Text = Annotated[str, text(max_length=20_000)]
+Title = Annotated[str, line(min_length=1, max_length=200)]
+EmailText = Annotated[str, line(max_length=320)]
 
 
 class ActionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -27,13 +30,15 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     actions: Text = ""
     root_cause: Text = ""
     measures: Text = ""
+    #: Who decides the appeal level being opened (open_appeal); else anyone in its role.
+    handler_email: EmailText | None = None
 
 
 class TaskIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A task to add to a case."""
 
     title: Title
-    owner_email: Annotated[str, Meta(max_length=320)] | None = None
+    owner_email: EmailText | None = None
     due_at: datetime | None = None
 
 
@@ -43,16 +48,26 @@ class RecordIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     kind: Literal["interview", "statement", "note", "evidence"]
     title: Title
     body: Text = ""
-    person: Annotated[str, Meta(max_length=200)] | None = None
+    person: Annotated[str, line(max_length=200)] | None = None
     visibility: Literal["internal", "shared"] = "internal"
     sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")] | None = None
+
+
+class CorrespondenceIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A letter, call or visit about a case that reached staff or that staff made."""
+
+    direction: Literal["inbound", "outbound"]
+    channel: Literal["phone", "letter", "in_person", "email", "web", "kiosk", "api"]
+    body: Annotated[str, text(min_length=1, max_length=50_000)]
+    #: When it happened; defaults to now. Needs a time zone.
+    occurred_at: datetime | None = None
 
 
 class SurveyIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A complainant's satisfaction with the handling of a closed case."""
 
     score: Annotated[int, Meta(ge=1, le=5)]
-    comment: Annotated[str, Meta(max_length=5_000)] = ""
+    comment: Annotated[str, text(max_length=5_000)] = ""
 
 
 class CaseState(msgspec.Struct, kw_only=True):
@@ -111,10 +126,28 @@ class AppealOut(msgspec.Struct, kw_only=True):
     """One appeal level."""
 
     level: int
+    name: str
+    citation: str
     reason: str
     opened_by: str
     opened_at: datetime
+    handler_role: str
+    handler_staff_id: UUID | None
+    due_at: datetime | None
     decided_at: datetime | None
+    decided_by: str | None
+
+
+class AppealLevelOut(msgspec.Struct, kw_only=True):
+    """A level of the appeal ladder the case follows."""
+
+    level: int
+    name: str
+    window_days: int
+    response_days: int
+    counting: str
+    handler_role: str
+    citation: str
 
 
 class CaseFile(msgspec.Struct, kw_only=True):
@@ -125,4 +158,6 @@ class CaseFile(msgspec.Struct, kw_only=True):
     records: list[RecordOut]
     decisions: list[DecisionOut]
     appeals: list[AppealOut]
+    #: The levels of appeal open to this case, in order.
+    appeal_ladder: list[AppealLevelOut]
     survey_score: int | None

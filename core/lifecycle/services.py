@@ -17,19 +17,30 @@ from asyncpg import UniqueViolationError
 from core.audit import services as audit
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
-from core.cases.services import find_case_id
-from core.cases.tables import Case, Correspondence, Party
+from core.cases.schemas import CorrespondenceOut
+from core.cases.services import case_view, find_case_id
+from core.cases.tables import Case, Correspondence, Deadline, Party
 from core.db.engine import DB
 from core.db.rows import as_structs
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.letters.services import compose
-from core.lifecycle.machine import TRANSITIONS, allowed_actions, check
+from core.lifecycle.machine import READS, TRANSITIONS, allowed_actions, check, destination
+from core.lifecycle.policy import (
+    Policy,
+    current_policy,
+    days_after,
+    default_ladder,
+    describe,
+    valid_ladder,
+)
 from core.lifecycle.schemas import (
     ActionIn,
+    AppealLevelOut,
     AppealOut,
     CaseFile,
     CaseState,
+    CorrespondenceIn,
     DecisionOut,
     RecordIn,
     RecordOut,
@@ -39,12 +50,16 @@ from core.lifecycle.schemas import (
 )
 from core.lifecycle.tables import CaseAppeal, CaseDecision, CaseRecord, CaseSurvey, CaseTask
 from core.mail.outbox import queue_email
+from core.plugins.host import plugin_host
+from core.plugins.services import tenant_plugins
+from core.receipts.survey import invite_to_survey
+from core.sdk import AppealLevel
 from core.tenancy.context import current_tenant
 
-#: How long after a response an appeal may be opened (until plugins set their own).
-APPEAL_WINDOW = timedelta(days=60)
-#: How many appeal levels a case may go through.
-APPEAL_LEVELS = 2
+#: How the audit log names the automatic acknowledgement of the tenant's policy.
+AUTO_ACKNOWLEDGER = "system:auto-acknowledge"
+#: Who "reviewed" a decision in a tenant that does not require approval.
+NO_APPROVAL_NEEDED = "policy:no-approval-required"
 
 
 class NotPermitted(Forbidden):
@@ -55,18 +70,70 @@ async def perform(key: str, action: str, data: ActionIn, principal: Principal) -
     """Take ``action`` on the case ``key``: the one door every status change goes through."""
     case = await _lock(key)
     transition = check(action, case["status"])
+    _refuse_unread(action, data)
     if not principal.holds(*transition.roles):
         raise NotPermitted(
             f"{action.replace('_', ' ')} needs one of: {', '.join(transition.roles)}"
         )
+    if action in ("approve_decision", "return_decision") and case["appeal_level"]:
+        await _check_appeal_reviewer(case, principal)
+    return await _transition(case, action, data, principal.actor)
+
+
+_UNSET = ActionIn()
+
+
+def _refuse_unread(action: str, data: ActionIn) -> None:
+    for field in ActionIn.__struct_fields__:
+        if field not in READS[action] and getattr(data, field) != getattr(_UNSET, field):
+            raise InvalidInput(field, f"is not taken by {action.replace('_', ' ')}")
+
+
+async def acknowledge_on_arrival(case_id: UUID) -> bool:
+    """Acknowledge a new case at once when the tenant's policy says so.
+
+    Called by every intake channel right after registration, in the same
+    transaction: the acknowledgement is queued with the case or not at all.
+    """
+    if not (await current_policy()).auto_acknowledge:
+        return False
+    case = await _lock(str(case_id))
+    check("acknowledge", case["status"])
+    await _transition(case, "acknowledge", ActionIn(), AUTO_ACKNOWLEDGER)
+    return True
+
+
+async def appeal_by_complainant(case_id: UUID, reason: str, *, actor: str) -> CaseState:
+    """Open the next appeal level for the complainant, who proves themselves with a receipt."""
+    case = await _lock(str(case_id))
+    if "open_appeal" not in allowed_actions(case["status"]):
+        raise Conflict("an appeal can be made once the organisation has answered")
+    return await _transition(case, "open_appeal", ActionIn(reason=reason), actor)
+
+
+async def can_appeal(case_id: UUID) -> bool:
+    """Whether the case could be appealed now (status and the levels left; not the window)."""
+    case = await Case.select(Case.status, Case.appeal_level).where(Case.id == case_id).first()
+    if case is None or "open_appeal" not in allowed_actions(case["status"]):
+        return False
+    level: int = case["appeal_level"]
+    return level < len(await appeal_ladder(case_id))
+
+
+async def _transition(case: dict[str, Any], action: str, data: ActionIn, actor: str) -> CaseState:
+    transition = TRANSITIONS[action]
+    policy = await current_policy()
     detail: dict[str, Any] = {"from": case["status"]}
     changes: dict[Any, Any] = {}
     step = _STEPS.get(action)
     if step is not None:
-        detail.update(await step(case, data, principal, changes))
-    target = transition.target
-    if target is None:
-        target = case["status_before_pause"] or "investigating"
+        detail.update(await step(case, data, actor, changes, policy))
+    target = destination(
+        transition,
+        paused_from=case["status_before_pause"],
+        approval_required=policy.approval_required,
+    )
+    if transition.target is None:
         changes[Case.status_before_pause] = None
     elif target in ("on_hold", "escalated"):
         changes[Case.status_before_pause] = case["status"]
@@ -75,7 +142,7 @@ async def perform(key: str, action: str, data: ActionIn, principal: Principal) -
     changes[Case.updated_at] = datetime.now(UTC)
     await Case.update(changes).where(Case.id == case["id"])
     detail["to"] = target
-    await audit.record(f"case.{action}", actor=principal.actor, case_id=case["id"], detail=detail)
+    await audit.record(f"case.{action}", actor=actor, case_id=case["id"], detail=detail)
     return await case_state(case["id"])
 
 
@@ -93,20 +160,24 @@ async def case_state(case_id: UUID) -> CaseState:
 
 # -- the work done by particular actions --------------------------------------------------
 
+Step = Callable[[dict[str, Any], ActionIn, str, dict[Any, Any], Policy], Awaitable[dict[str, Any]]]
+
 
 async def _acknowledge(
-    case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
     letter = await _letter("acknowledgement", case, {})
-    channel = await _send(case, letter.kind, letter.subject, letter.body, principal)
+    channel = await _send(case, letter.kind, letter.subject, letter.body, actor)
     return {"letter": letter.kind, "language": letter.language, "channel": channel}
 
 
 async def _propose(
-    case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
     if data.outcome is None:
         raise InvalidInput("outcome", "is required to propose a decision")
+    now = datetime.now(UTC)
+    approved = not policy.approval_required
     await CaseDecision.insert(
         CaseDecision(
             id=uuid7(),
@@ -118,30 +189,32 @@ async def _propose(
             actions=data.actions,
             root_cause=data.root_cause,
             measures=data.measures,
-            state="proposed",
-            proposed_by=principal.actor,
-            proposed_at=datetime.now(UTC),
+            state="approved" if approved else "proposed",
+            proposed_by=actor,
+            proposed_at=now,
+            reviewed_by=NO_APPROVAL_NEEDED if approved else None,
+            reviewed_at=now if approved else None,
         )
     )
-    return {"outcome": data.outcome, "level": case["appeal_level"]}
-
-
-Step = Callable[[dict[str, Any], ActionIn, Principal, dict[Any, Any]], Awaitable[dict[str, Any]]]
+    detail: dict[str, Any] = {"outcome": data.outcome, "level": case["appeal_level"]}
+    if approved:
+        detail["approval"] = "not required by the organisation's policy"
+    return detail
 
 
 def _review(state: str) -> Step:
     async def review(
-        case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+        case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
     ) -> dict[str, Any]:
         decision = await _pending_decision(case)
-        if decision["proposed_by"] == principal.actor:
+        if decision["proposed_by"] == actor:
             raise NotPermitted("the person who proposed a decision cannot also review it")
         if state == "returned" and not (data.comment and data.comment.strip()):
             raise InvalidInput("comment", "say why the decision goes back")
         await CaseDecision.update(
             {
                 CaseDecision.state: state,
-                CaseDecision.reviewed_by: principal.actor,
+                CaseDecision.reviewed_by: actor,
                 CaseDecision.reviewed_at: datetime.now(UTC),
                 CaseDecision.review_comment: data.comment,
             }
@@ -152,7 +225,7 @@ def _review(state: str) -> Step:
 
 
 async def _respond(
-    case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
     if not (data.response and data.response.strip()):
         raise InvalidInput("response", "the written answer is required")
@@ -168,7 +241,8 @@ async def _respond(
     )
     if decision is None:
         raise Conflict("no approved decision to answer with")
-    kind = "appeal_response" if case["appeal_level"] else "final_response"
+    level = case["appeal_level"]
+    kind = "appeal_response" if level else "final_response"
     letter = await _letter(
         kind,
         case,
@@ -177,64 +251,101 @@ async def _respond(
             "redress": decision["redress"],
             "actions": decision["actions"],
             "response": data.response.strip(),
-            "appeal_level": case["appeal_level"],
+            "appeal_level": level,
         },
     )
-    channel = await _send(case, letter.kind, letter.subject, letter.body, principal)
-    if case["appeal_level"]:
-        await CaseAppeal.update({CaseAppeal.decided_at: datetime.now(UTC)}).where(
-            (CaseAppeal.case_id == case["id"]) & (CaseAppeal.level == case["appeal_level"])
+    channel = await _send(case, letter.kind, letter.subject, letter.body, actor)
+    now = datetime.now(UTC)
+    if level:
+        await CaseAppeal.update({CaseAppeal.decided_at: now, CaseAppeal.decided_by: actor}).where(
+            (CaseAppeal.case_id == case["id"]) & (CaseAppeal.level == level)
+        )
+        await Deadline.update({Deadline.met_at: now}).where(
+            (Deadline.case_id == case["id"])
+            & (Deadline.kind == f"appeal_level_{level}")
+            & Deadline.met_at.is_null()
         )
     return {"letter": kind, "outcome": decision["outcome"], "channel": channel}
 
 
 async def _close(
-    case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
     changes[Case.closed_at] = datetime.now(UTC)
-    return {}
+    invited = await invite_to_survey(case["id"], actor=actor)
+    return {"survey_invited": invited}
 
 
 async def _open_appeal(
-    case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
     if not (data.reason and data.reason.strip()):
         raise InvalidInput("reason", "an appeal needs its grounds")
+    ladder = await appeal_ladder(case["id"], policy)
     level = case["appeal_level"] + 1
-    if level > APPEAL_LEVELS:
-        raise Conflict(f"this case has been through all {APPEAL_LEVELS} appeal levels")
+    if level > len(ladder):
+        raise Conflict(
+            "this case has no further appeal level"
+            if ladder
+            else "this organisation has no internal appeal for this case"
+        )
+    rung = ladder[level - 1]
+    tenant = current_tenant()
+    now = datetime.now(UTC)
     last_answer = (
         await Correspondence.select(Correspondence.occurred_at)
         .where((Correspondence.case_id == case["id"]) & (Correspondence.direction == "outbound"))
         .order_by(Correspondence.occurred_at, ascending=False)
         .first()
     )
-    now = datetime.now(UTC)
-    if last_answer and now - last_answer["occurred_at"] > APPEAL_WINDOW:
-        raise Conflict(f"the appeal window of {APPEAL_WINDOW.days} days has passed")
+    if last_answer:
+        closes = days_after(rung, last_answer["occurred_at"], rung.window_days, tenant.timezone)
+        if now > closes:
+            raise Conflict(
+                f"the window for {rung.name} closed on {closes.astimezone(tenant.zone):%Y-%m-%d}"
+            )
+    handler = await _appeal_handler(data.handler_email, rung.handler_role)
+    due = days_after(rung, now, rung.response_days, tenant.timezone)
     await CaseAppeal.insert(
         CaseAppeal(
             id=uuid7(),
-            tenant_id=current_tenant().id,
+            tenant_id=tenant.id,
             case_id=case["id"],
             level=level,
             reason=data.reason.strip(),
-            opened_by=principal.actor,
+            opened_by=actor,
             opened_at=now,
-            due_at=now + timedelta(weeks=8),
+            due_at=due,
+            handler_staff_id=handler,
+            handler_role=rung.handler_role,
+            name=rung.name[:200],
+            citation=rung.citation[:200],
+        )
+    )
+    await Deadline.insert(
+        Deadline(
+            id=uuid7(),
+            tenant_id=tenant.id,
+            case_id=case["id"],
+            kind=f"appeal_level_{level}",
+            label=f"Decision on {rung.name}"[:200],
+            due_at=due,
+            source="core",
+            citation=rung.citation[:200],
+            counting=describe(rung)[:200],
         )
     )
     changes[Case.appeal_level] = level
     changes[Case.closed_at] = None
-    return {"level": level}
+    return {"level": level, "name": rung.name, "due_at": due.isoformat()}
 
 
 async def _needs_reason(
-    case: dict[str, Any], data: ActionIn, principal: Principal, changes: dict[Any, Any]
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
     if not (data.reason and data.reason.strip()):
         raise InvalidInput("reason", "is required for this action")
-    return {}
+    return {"reason": data.reason.strip()}
 
 
 _STEPS: dict[str, Step] = {
@@ -250,6 +361,60 @@ _STEPS: dict[str, Step] = {
     "withdraw": _needs_reason,
     "reopen": _needs_reason,
 }
+
+
+# -- appeals ------------------------------------------------------------------------------
+
+
+async def appeal_ladder(case_id: UUID, policy: Policy | None = None) -> list[AppealLevel]:
+    """The appeal levels of a case.
+
+    They are a plugin's when one of the tenant's plugins sets them, else the
+    tenant's policy's. A plugin that fails or answers nonsense is left out.
+    """
+    host = plugin_host()
+    plugins = await tenant_plugins(host)
+    if plugins.enabled:
+        outcome = await host.call(
+            "querela_appeal_levels_for_case",
+            plugins.enabled,
+            tenant=plugins.view(),
+            case=await case_view(case_id),
+        )
+        for _name, answer in outcome.results:
+            ladder = valid_ladder(answer)
+            if ladder is not None:
+                return ladder
+    return default_ladder(policy or await current_policy())
+
+
+async def _appeal_handler(email: str | None, role: str) -> UUID | None:
+    if not email:
+        return None
+    rows = await StaffMember.raw(
+        "SELECT id, roles FROM staff_member WHERE lower(email) = lower({}) AND active", email
+    )
+    if not rows:
+        raise InvalidInput("handler_email", "is not an active staff member of this organisation")
+    if role not in rows[0]["roles"]:
+        raise InvalidInput("handler_email", f"this appeal level is decided by a {role}")
+    handler: UUID = rows[0]["id"]
+    return handler
+
+
+async def _check_appeal_reviewer(case: dict[str, Any], principal: Principal) -> None:
+    appeal = (
+        await CaseAppeal.select(CaseAppeal.handler_staff_id, CaseAppeal.handler_role)
+        .where((CaseAppeal.case_id == case["id"]) & (CaseAppeal.level == case["appeal_level"]))
+        .first()
+    )
+    if appeal is None:
+        return
+    if appeal["handler_staff_id"] is not None:
+        if principal.staff_id != appeal["handler_staff_id"]:
+            raise NotPermitted("this appeal level is decided by the handler it was assigned to")
+    elif not principal.holds(appeal["handler_role"]):
+        raise NotPermitted(f"this appeal level is decided by a {appeal['handler_role']}")
 
 
 # -- investigation records ------------------------------------------------------------
@@ -270,6 +435,8 @@ async def add_task(key: str, task: TaskIn, principal: Principal) -> TaskOut:
         owner = rows[0]["id"]
     if task.due_at is not None and task.due_at.tzinfo is None:
         raise InvalidInput("due_at", "needs a time zone")
+    if task.due_at is not None and task.due_at < case["received_at"]:
+        raise InvalidInput("due_at", "lies before the complaint was received")
     task_id = uuid7()
     await CaseTask.insert(
         CaseTask(
@@ -338,6 +505,53 @@ async def add_record(key: str, record: RecordIn, principal: Principal) -> Record
     return next(r for r in await _records(case["id"]) if r.id == record_id)
 
 
+async def record_correspondence(
+    key: str, item: CorrespondenceIn, principal: Principal
+) -> CorrespondenceOut:
+    """Put a later call, letter or visit about a case on its timeline."""
+    case = await _lock(key)
+    body = item.body.strip()
+    if not body:
+        raise InvalidInput("body", "must not be blank")
+    now = datetime.now(UTC)
+    occurred_at = now
+    if item.occurred_at is not None:
+        if item.occurred_at.tzinfo is None:
+            raise InvalidInput("occurred_at", "needs a time zone")
+        if item.occurred_at > now + timedelta(minutes=5):
+            raise InvalidInput("occurred_at", "lies in the future")
+        if item.occurred_at < case["received_at"] - timedelta(days=366):
+            raise InvalidInput("occurred_at", "lies more than a year before the complaint")
+        occurred_at = item.occurred_at.astimezone(UTC)
+    item_id = uuid7()
+    await Correspondence.insert(
+        Correspondence(
+            id=item_id,
+            tenant_id=current_tenant().id,
+            case_id=case["id"],
+            direction=item.direction,
+            channel=item.channel,
+            body=body,
+            occurred_at=occurred_at,
+            created_at=now,
+        )
+    )
+    await Case.update({Case.updated_at: now}).where(Case.id == case["id"])
+    await audit.record(
+        "case.correspondence_recorded",
+        actor=principal.actor,
+        case_id=case["id"],
+        detail={"direction": item.direction, "channel": item.channel, "id": str(item_id)},
+    )
+    return CorrespondenceOut(
+        id=item_id,
+        direction=item.direction,
+        channel=item.channel,
+        body=body,
+        occurred_at=occurred_at,
+    )
+
+
 async def answer_survey(case_id: UUID, survey: SurveyIn, *, actor: str) -> None:
     """Record the complainant's satisfaction; once per case, only after it is closed."""
     case = await Case.select(Case.status).where(Case.id == case_id).first()
@@ -381,6 +595,18 @@ async def case_file(key: str) -> CaseFile:
         records=await _records(case_id),
         decisions=as_structs(DecisionOut, decisions),
         appeals=as_structs(AppealOut, appeals),
+        appeal_ladder=[
+            AppealLevelOut(
+                level=number,
+                name=level.name,
+                window_days=level.window_days,
+                response_days=level.response_days,
+                counting=level.counting,
+                handler_role=level.handler_role,
+                citation=level.citation,
+            )
+            for number, level in enumerate(await appeal_ladder(case_id), start=1)
+        ],
         survey_score=survey["score"] if survey else None,
     )
 
@@ -444,9 +670,7 @@ async def _letter(kind: str, case: dict[str, Any], extra: dict[str, Any]) -> Any
     )
 
 
-async def _send(
-    case: dict[str, Any], kind: str, subject: str, body: str, principal: Principal
-) -> str:
+async def _send(case: dict[str, Any], kind: str, subject: str, body: str, actor: str) -> str:
     """E-mail the letter when the complainant gave an address, else record it for the post.
 
     The e-mail goes through the outbox in this transaction, which also records it
@@ -463,7 +687,7 @@ async def _send(
             to=party["email"],
             subject=subject,
             body=body,
-            actor=principal.actor,
+            actor=actor,
             case_id=case["id"],
         )
         return "email"

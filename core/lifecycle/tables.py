@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -72,6 +72,12 @@ class CaseAppeal(TenantScoped, Table, tablename="case_appeal"):
     handler_staff_id = UUID(null=True, default=None)
     due_at = Timestamptz(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
+    #: The level's name and source, e.g. "COMP1A appeal", "Prisoner Complaints Policy Framework".
+    name = Varchar(length=200, default="")
+    citation = Varchar(length=200, default="")
+    #: The role whose holder decides this level.
+    handler_role = Varchar(length=40, default="supervisor")
+    decided_by = Varchar(length=200, null=True, default=None)
 
 
 class CaseSurvey(TenantScoped, Table, tablename="case_survey"):
@@ -82,3 +88,17 @@ class CaseSurvey(TenantScoped, Table, tablename="case_survey"):
     score = Integer()
     comment = Text(default="")
     answered_at = Timestamptz(default=TimestamptzNow())
+
+
+class CasePolicy(TenantScoped, Table, tablename="case_policy"):
+    """How a tenant handles its cases; one row per tenant, defaults until an admin edits it."""
+
+    id = UUID(primary_key=True, default=None)
+    approval_required = Boolean(default=True)
+    auto_acknowledge = Boolean(default=False)
+    duplicate_window_hours = Integer(default=72)
+    appeal_levels = Integer(default=2)
+    appeal_window_days = Integer(default=60)
+    appeal_response_days = Integer(default=56)
+    updated_by = Varchar(length=200)
+    updated_at = Timestamptz(default=TimestamptzNow())

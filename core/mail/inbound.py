@@ -18,6 +18,7 @@ from core.cases.schemas import NewCase, PersonIn
 from core.cases.services import register_case
 from core.cases.tables import Case, Correspondence
 from core.ids import uuid7
+from core.lifecycle.services import acknowledge_on_arrival
 from core.mail.addresses import TenantMailbox, case_for_token, issue_reply_token
 from core.mail.parsing import ParsedEmail
 from core.mail.tables import transaction_connection
@@ -71,6 +72,7 @@ async def receive_email(mailbox: TenantMailbox, message: ParsedEmail) -> IntakeO
             outcome = IntakeOutcome(kind="threaded", case_id=case_id)
         else:
             detail = await register_case(_new_case(message), actor=ACTOR)
+            await acknowledge_on_arrival(detail.id)
             correspondence_id = detail.correspondence[0].id if detail.correspondence else None
             outcome = IntakeOutcome(
                 kind="registered", case_id=detail.id, reply_token=await issue_reply_token(detail.id)

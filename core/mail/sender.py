@@ -184,13 +184,22 @@ def _relay(settings: Settings, message: EmailMessage) -> None:
             raise
 
 
+#: Letters whose text carries a one-time secret link: kept only until they are sent.
+ONE_TIME_LINK_KINDS = frozenset({"survey_invitation"})
+WITHHELD_BODY = "[sent; the text carried a one-time link and is not kept]"
+
+
 async def _record_sent(tenant: TenantContext, claimed: ClaimedMessage) -> None:
     async with tenant_transaction(tenant_id=tenant.id):
-        # The raw reply token is no longer needed once the Reply-To has gone out.
+        # The raw reply token is no longer needed once the Reply-To has gone out, nor the
+        # text of a letter that carried a one-time link.
         await transaction_connection().execute(
-            "UPDATE outbox_message SET sent_at = now(), last_error = NULL, reply_token = NULL"
+            "UPDATE outbox_message SET sent_at = now(), last_error = NULL, reply_token = NULL,"
+            " body = CASE WHEN kind = ANY($2::text[]) THEN $3 ELSE body END"
             " WHERE id = $1",
             claimed.id,
+            list(ONE_TIME_LINK_KINDS),
+            WITHHELD_BODY,
         )
         await audit.record(
             "mail.sent",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -11,6 +12,11 @@ from core.sdk import FieldType
 
 #: Longest text a field accepts.
 MAX_TEXT = 10_000
+#: Control characters; a ``text`` field may still hold tabs and line breaks.
+_CONTROL = {
+    "string": re.compile(r"[\x00-\x1f\x7f]"),
+    "text": re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"),
+}
 
 
 def checked_value(
@@ -26,6 +32,8 @@ def checked_value(
     if kind in ("string", "text"):
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             raise InvalidInput(where, f"must be text of at most {MAX_TEXT:,} characters")
+        if _CONTROL[kind].search(value):
+            raise InvalidInput(where, "must not contain control characters")
         return value
     if kind == "boolean":
         if not isinstance(value, bool):

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
 import asyncpg
+from litestar.types import Scope
 
 from core.db.engine import DB
+from core.errors import NotFound
 
 #: The start of the current window, aligned on the database clock so that every process agrees.
 _WINDOW_START = "date_bin($1::interval, statement_timestamp(), 'epoch'::timestamptz)"
@@ -48,6 +50,29 @@ WHERE a.bucket = r.bucket AND a.window_start = r.window_start
 """
 
 
+#: Set in a request's scope state when the secret it brought was refused; the guard,
+#: which runs outside the tenant transaction, reads it to keep the count.
+REFUSED = "querela.receipt_refused"
+
+
+class RefusedSecret(NotFound):
+    """A receipt or survey link that opens nothing: a wrong guess, as far as the limits go."""
+
+
+@contextmanager
+def counting_refusal(scope: Scope) -> Iterator[None]:
+    """Mark the request as a refused guess when the block raises ``RefusedSecret``."""
+    try:
+        yield
+    except RefusedSecret:
+        scope.setdefault("state", {})[REFUSED] = True
+        raise
+
+
+#: The window every limit counts in.
+WINDOW = timedelta(minutes=10)
+
+
 @dataclass(frozen=True, slots=True)
 class GuessLimits:
     """How many refused receipts a bucket may have per window.
@@ -57,9 +82,16 @@ class GuessLimits:
     spread over many addresses, not against one client.
     """
 
-    window: timedelta = timedelta(minutes=10)
+    window: timedelta = WINDOW
     per_client: int = 10
     per_tenant: int = 200
+    #: Keeps the counters of different limits (guesses, submissions) apart. Every limit
+    #: uses the same window, because one sweep clears the counters of all of them.
+    namespace: str = ""
+
+    def __post_init__(self) -> None:
+        if self.window != WINDOW:
+            raise ValueError(f"every limit counts in windows of {WINDOW}")
 
 
 class TooManyGuesses(Exception):
@@ -128,6 +160,7 @@ class GuessLimiter:
             ):
                 if bucket is None:
                     continue
+                bucket = self.limits.namespace + bucket
                 row = await conn.fetchrow(_RESERVE, self.limits.window, bucket)
                 assert row is not None, "an upsert with RETURNING returns its row"
                 if row["failures"] > limit:

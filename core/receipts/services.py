@@ -21,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -28,6 +29,7 @@ from uuid import UUID
 
 import msgspec
 
+from core.attachments.tables import Attachment
 from core.audit import services as audit
 from core.cases.schemas import (
     Category,
@@ -42,8 +44,11 @@ from core.cases.schemas import (
 )
 from core.cases.services import register_case
 from core.cases.tables import Case, Correspondence
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.ids import uuid7
+from core.lifecycle.services import acknowledge_on_arrival, appeal_by_complainant, can_appeal
+from core.lifecycle.tables import CaseSurvey
+from core.receipts.guessing import RefusedSecret
 from core.receipts.tables import CaseReceipt
 from core.tenancy.context import current_tenant
 
@@ -81,7 +86,7 @@ IDENTIFIED_NOTE = "Your contact details were stored with your complaint so that 
 ReceiptText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
-class UnknownReceipt(NotFound):
+class UnknownReceipt(RefusedSecret):
     """No case of this tenant matches the receipt (or it is malformed)."""
 
     def __init__(self) -> None:
@@ -127,6 +132,13 @@ class ReceiptIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     receipt: ReceiptText
 
 
+class AppealIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The complainant's appeal against the answer they were sent, with its grounds."""
+
+    receipt: ReceiptText
+    reason: Narrative
+
+
 class FollowUpMessageIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A further message from the complainant."""
 
@@ -143,6 +155,16 @@ class VisibleMessage(msgspec.Struct, kw_only=True):
     occurred_at: datetime
 
 
+class VisibleFile(msgspec.Struct, kw_only=True):
+    """A file the complainant sent, with the hash that lets them check what we hold."""
+
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    sent_at: datetime
+
+
 class FollowUp(msgspec.Struct, kw_only=True):
     """A case as its complainant sees it through the receipt."""
 
@@ -150,6 +172,12 @@ class FollowUp(msgspec.Struct, kw_only=True):
     status: str
     received_at: datetime
     correspondence: list[VisibleMessage]
+    #: Only the files sent through the public routes; staff files never show here.
+    files: list[VisibleFile]
+    #: The case is closed and its satisfaction survey not answered yet.
+    survey_open: bool
+    #: The organisation has answered and a further level of appeal is open to the complainant.
+    appeal_possible: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +279,7 @@ async def submit_complaint(complaint: PublicComplaint) -> SubmissionReceipt:
         ),
         actor=PUBLIC_ACTOR,
     )
+    await acknowledge_on_arrival(case.id)
     receipt = await issue_receipt(case.id)
     return SubmissionReceipt(
         reference=case.reference,
@@ -267,21 +296,33 @@ async def submit_complaint(complaint: PublicComplaint) -> SubmissionReceipt:
 async def follow_up(receipt: str) -> FollowUp:
     """Return the case of ``receipt`` with the correspondence its complainant may see."""
     holder = await open_receipt(receipt)
-    return await _visible_case(holder)
+    return await case_as_seen(holder)
+
+
+async def appeal(data: AppealIn) -> FollowUp:
+    """Open the next level of appeal on the receipt's case; return the case as they see it."""
+    holder = await open_receipt(data.receipt)
+    reason = data.reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "say why the answer is not right")
+    await appeal_by_complainant(holder.case_id, reason, actor=PUBLIC_ACTOR)
+    return await case_as_seen(holder)
 
 
 async def add_message(receipt: str, message: str) -> FollowUp:
     """Add the complainant's message to the case of ``receipt``; return the case as they see it."""
     holder = await open_receipt(receipt)
     await record_message(holder, message)
-    return await _visible_case(holder)
+    return await case_as_seen(holder)
 
 
-async def record_message(holder: ReceiptHolder, message: str) -> UUID:
+async def record_message(
+    holder: ReceiptHolder, message: str, *, attachments: Sequence[UUID] = ()
+) -> UUID:
     """Store an inbound web message on the holder's case, audit it, and return its id.
 
-    Files the complainant sends with a message belong to the correspondence item
-    whose id this returns.
+    ``attachments`` are the files the complainant sent with the message; the
+    audit event ties them to the correspondence item whose id this returns.
     """
     tenant = current_tenant()
     body = message.strip()
@@ -301,16 +342,17 @@ async def record_message(holder: ReceiptHolder, message: str) -> UUID:
             created_at=now,
         )
     )
+    detail: dict[str, Any] = {"correspondence_id": str(correspondence_id), "channel": "web"}
+    if attachments:
+        detail["attachment_ids"] = [str(attachment) for attachment in attachments]
     await audit.record(
-        "case.message_added",
-        actor=PUBLIC_ACTOR,
-        case_id=holder.case_id,
-        detail={"correspondence_id": str(correspondence_id), "channel": "web"},
+        "case.message_added", actor=PUBLIC_ACTOR, case_id=holder.case_id, detail=detail
     )
     return correspondence_id
 
 
-async def _visible_case(holder: ReceiptHolder) -> FollowUp:
+async def case_as_seen(holder: ReceiptHolder) -> FollowUp:
+    """The holder's case as its complainant may see it: status, correspondence, own files."""
     case = (
         await Case.select(Case.reference, Case.status, Case.received_at)
         .where(Case.id == holder.case_id)
@@ -332,9 +374,29 @@ async def _visible_case(holder: ReceiptHolder) -> FollowUp:
         .order_by(Correspondence.occurred_at)
         .order_by(Correspondence.id)
     )
+    files = (
+        await Attachment.select(
+            Attachment.filename,
+            Attachment.media_type,
+            Attachment.size,
+            Attachment.sha256,
+            Attachment.uploaded_at.as_alias("sent_at"),
+        )
+        .where(
+            (Attachment.case_id == holder.case_id)
+            & (Attachment.uploaded_by == PUBLIC_ACTOR)
+            & (Attachment.purpose == "attachment")
+        )
+        .order_by(Attachment.uploaded_at)
+        .order_by(Attachment.id)
+    )
+    answered = await CaseSurvey.exists().where(CaseSurvey.case_id == holder.case_id)
     return FollowUp(
         reference=case["reference"],
         status=case["status"],
         received_at=case["received_at"],
         correspondence=[VisibleMessage(**letter) for letter in letters],
+        files=[VisibleFile(**file) for file in files],
+        survey_open=case["status"] == "closed" and not answered,
+        appeal_possible=await can_appeal(holder.case_id),
     )

@@ -1,4 +1,4 @@
-"""Receipt tables: receipts (tenant-scoped) and guessing counters (control plane).
+"""Receipt tables: receipts and survey links (tenant-scoped), guessing counters (control plane).
 
 Composite keys are declared in the migration; Piccolo knows single-column keys only.
 """
@@ -20,6 +20,19 @@ class CaseReceipt(TenantScoped, Table, tablename="case_receipt"):
     secret_hash = Varchar(length=64)
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class SurveyInvitation(TenantScoped, Table, tablename="survey_invitation"):
+    """A one-time e-mailed link to a closed case's survey; only its SHA-256 is kept."""
+
+    app_privileges = ("SELECT", "INSERT", "UPDATE")
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    token_hash = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())
+    #: When the link stopped working: its survey was answered, through it or otherwise.
+    used_at = Timestamptz(null=True, default=None)
 
 
 class ReceiptAttempt(ControlPlane, Table, tablename="receipt_attempt"):

@@ -8,6 +8,7 @@ from core.sdk.calendar import BusinessCalendar, add_calendar_days, add_months, a
 from core.sdk.markers import PROJECT, hookimpl
 from core.sdk.values import (
     CONFIDENTIALITY_ORDER,
+    AppealLevel,
     ConfidentialityLevel,
     ConfidentialityMinimum,
     DeadlineRule,
@@ -34,6 +35,7 @@ __all__ = [
     "CONFIDENTIALITY_ORDER",
     "PROJECT",
     "SDK_VERSION",
+    "AppealLevel",
     "BusinessCalendar",
     "CaseView",
     "ConfidentialityLevel",

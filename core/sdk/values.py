@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from core.sdk.calendar import BusinessCalendar
+
 ConfidentialityLevel = Literal["standard", "restricted", "sealed"]
 #: Order of the levels, lowest first.
 CONFIDENTIALITY_ORDER: tuple[ConfidentialityLevel, ...] = ("standard", "restricted", "sealed")
@@ -89,6 +91,25 @@ class DeadlineRule:
     counting: str = ""
     #: Whether stopping the clock (waiting for the complainant) moves it.
     pausable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AppealLevel:
+    """One rung of the appeal ladder a case climbs after its decision.
+
+    The window runs from the last answer the complainant was sent; the level's
+    own deadline runs from the day the appeal is opened. Business days are
+    counted on ``calendar`` (required when ``counting`` is "business").
+    """
+
+    name: str
+    window_days: int
+    response_days: int
+    counting: Literal["calendar", "business"] = "calendar"
+    calendar: BusinessCalendar | None = None
+    #: The role of the person who decides this level, e.g. "supervisor".
+    handler_role: str = "supervisor"
+    citation: str = ""
 
 
 @dataclass(frozen=True, slots=True)

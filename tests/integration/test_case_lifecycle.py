@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import httpx
@@ -47,6 +48,8 @@ async def test_a_complaint_through_every_state(
 ):
     supervisor = await tenant.add_staff(roles=("supervisor",))
     boss = as_(tenant, supervisor.bearer)
+    # The second appeal level is decided further up, by a tenant admin.
+    chief = as_(tenant, (await tenant.add_staff(roles=("tenant-admin",))).bearer)
     mailbox, relay_port = smtp
     sender = f"ada-{tenant.slug}@example.org"
 
@@ -124,11 +127,20 @@ async def test_a_complaint_through_every_state(
         assert opened["appeal_level"] == level
         await step("start_appeal_review", expect="investigating")
         await step("propose_decision", outcome="partly_upheld")
-        await step("approve_decision", boss, expect="decision_approved")
+        await step("approve_decision", boss if level == 1 else chief, expect="decision_approved")
         await step("respond", expect="responded", response=f"Our answer at level {level}.")
     await step("close", expect="closed")
-    async with tenant_transaction(tenant_id=tenant.id):
-        await answer_survey(cid, SurveyIn(score=4, comment="Slow but fair"), actor="public")
+    # Closing e-mails the complainant a one-time survey link; they answer through it.
+    seen = len(mailbox.messages)
+    await send_pending(replace(settings, smtp_relay_port=relay_port))
+    invitation = mailbox.wait_for(sender, after=seen)
+    [token] = re.findall(r"/s/([A-Za-z0-9_-]{20,})", invitation.get_content())
+    answered = await client.post(
+        "/public/v1/survey",
+        json={"token": token, "score": 4, "comment": "Slow but fair"},
+        headers={"host": f"{tenant.slug}.localhost"},
+    )
+    assert answered.status_code == 201, answered.text
 
     file = (await client.get(f"/api/v1/cases/{cid}/file", headers=tenant.headers)).json()
     assert file["state"]["status"] == "closed"
@@ -146,7 +158,10 @@ async def test_a_complaint_through_every_state(
     ]
     outbound = [c["body"] for c in letters if c["direction"] == "outbound"]
     inbound = [c["body"] for c in letters if c["direction"] == "inbound"]
-    assert len(outbound) == 4
+    # The acknowledgement, the answer, two appeal answers and the survey invitation (its
+    # copy on the timeline keeps no link: staff must not answer for the complainant).
+    assert len(outbound) == 5
+    assert "/s/" not in outbound[4]
     assert "thank you for your complaint" in outbound[0]
     assert "Outcome: upheld." in outbound[1]
     assert any("4711" in body for body in inbound)
@@ -178,8 +193,12 @@ async def test_a_complaint_through_every_state(
             "case.respond",
         ]
         * 2,
+        "case.survey_invited",
         "case.close",
+        # The three answers queued above go out with the survey invitation.
+        *["mail.sent"] * 3,
         "case.survey_answered",
+        "case.survey_links_ended",
         "case.viewed",
     ]
 

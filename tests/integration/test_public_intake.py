@@ -5,16 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 from litestar import Litestar
 
+from core.app import create_app
 from core.audit.tables import AuditEvent
 from core.cases.tables import Case, Correspondence, Party, ReferenceCounter
 from core.ids import uuid7
 from core.receipts.tables import CaseReceipt
+from core.settings import Settings
 from core.tenancy.context import tenant_transaction
 from tenants import lifecycle
 from tests.conftest import host
@@ -313,3 +316,29 @@ async def test_suspended_tenant_still_shows_replies_but_takes_no_messages(
     )
     assert read.status_code == 200
     assert write.status_code == 403
+
+
+async def test_one_address_sending_many_complaints_is_slowed_down(
+    client: httpx.AsyncClient, settings: Settings, tenant: TenantHandle
+):
+    """Three complaints from one address in ten minutes pass, the fourth waits; a
+    submission refused as bad input does not count, and another address is not held up."""
+    throttled = create_app(replace(settings, public_submissions_per_10_min=3))
+    async with public_client(throttled) as flood, public_client(throttled) as other:
+        bad = await flood.post(
+            "/public/v1/complaints", json={**COMPLAINT, "subject": ""}, headers=public(tenant)
+        )
+        sent = [
+            await flood.post("/public/v1/complaints", json=COMPLAINT, headers=public(tenant))
+            for _ in range(4)
+        ]
+        elsewhere = await other.post(
+            "/public/v1/complaints", json=COMPLAINT, headers=public(tenant)
+        )
+
+    assert bad.status_code == 400
+    assert [r.status_code for r in sent] == [201, 201, 201, 429]
+    assert int(sent[-1].headers["retry-after"]) > 0
+    assert "write or phone" in sent[-1].json()["detail"]
+    assert elsewhere.status_code == 201
+    assert (await stored_counts(tenant))["cases"] == 4

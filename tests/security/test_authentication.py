@@ -197,7 +197,14 @@ async def test_expired_token_is_refused(
     try:
         extra = await tenant.add_staff(roles=("handler",))
     finally:
-        keycloak.admin("PUT", f"/clients/{client_rep['id']}", json=client_rep)
+        # Keycloak merges attributes on update, so leaving the key out would keep "2" and
+        # every later token of the session would live two seconds: put back a real value.
+        realm_lifespan = str(keycloak.admin("GET", "").json()["accessTokenLifespan"])
+        restored = {**attributes, "access.token.lifespan": realm_lifespan}
+        restored.update({k: v for k, v in attributes.items() if k == "access.token.lifespan"})
+        keycloak.admin(
+            "PUT", f"/clients/{client_rep['id']}", json={**client_rep, "attributes": restored}
+        )
     strict = create_app(dataclasses.replace(settings, token_leeway=0))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=strict), base_url="http://localhost"
@@ -207,6 +214,13 @@ async def test_expired_token_is_refused(
         stale = await http.get(LIST, headers=on(tenant, extra.token))
     assert fresh.status_code == 200
     assert stale.status_code == 401
+    later = await tenant.add_staff(roles=("handler",))
+    assert keycloak_lifetime(later.token) > 60, "the short lifespan leaked into later tokens"
+
+
+def keycloak_lifetime(token: str) -> int:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return int(claims["exp"]) - int(claims["iat"])
 
 
 async def test_rotated_signing_key_is_fetched_on_first_sight(

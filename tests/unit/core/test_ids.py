@@ -21,3 +21,10 @@ def test_uuid7_embeds_the_current_millisecond_and_sorts_by_time():
 
 def test_uuid7_values_are_unique():
     assert len({uuid7() for _ in range(10_000)}) == 10_000
+
+
+def test_ids_made_in_one_millisecond_still_grow():
+    ids = [uuid7() for _ in range(5000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(i.version == 7 and i.variant == "specified in RFC 4122" for i in ids)

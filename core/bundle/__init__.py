@@ -1,0 +1,1 @@
+"""The appeal bundle: everything an appeal needs about a case, as one PDF."""

@@ -1,0 +1,119 @@
+"""Possible duplicates: the same sender, near-identical text, within a short window.
+
+People send the same complaint twice: the form seemed to fail, they e-mailed and
+then wrote. The second one is registered like any other complaint and linked to
+the first, so that nobody answers twice and nothing is dropped; staff decide
+what to do with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from difflib import SequenceMatcher
+from uuid import UUID
+
+from core.audit import services as audit
+from core.cases.tables import CaseLink
+from core.ids import uuid7
+from core.tenancy.context import current_tenant
+
+#: How alike two texts must be (difflib's ratio) to be taken for the same complaint.
+SIMILARITY = 0.9
+#: How many of the sender's recent cases are compared at most.
+MAX_CANDIDATES = 20
+#: Texts are compared on their first characters; a duplicate differs early if at all.
+_COMPARED = 4000
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """How the complainant can be recognised again; either part may be missing."""
+
+    email: str | None
+    phone: str | None
+
+    @property
+    def known(self) -> bool:
+        """Whether there is anything to recognise the sender by."""
+        return bool(self.email or self.phone)
+
+
+def normalised(text: str) -> str:
+    """The text as compared: case and runs of white space do not matter."""
+    return _SPACE.sub(" ", text.casefold()).strip()[:_COMPARED]
+
+
+def similarity(first: str, second: str) -> float:
+    """How alike two normalised texts are, from 0 to 1."""
+    matcher = SequenceMatcher(None, first, second, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+        return matcher.quick_ratio()
+    return matcher.ratio()
+
+
+async def link_duplicates(
+    case_id: UUID,
+    *,
+    sender: Sender,
+    text: str,
+    received_at: datetime,
+    window: timedelta,
+    actor: str,
+) -> list[tuple[str, float]]:
+    """Link ``case_id`` to the sender's earlier cases that say the same thing.
+
+    Returns the (reference, similarity) of each case it was linked to.
+    """
+    if not sender.known or window <= timedelta(0):
+        return []
+    candidates = await CaseLink.raw(
+        """
+        SELECT c.id, c.reference, c.subject,
+               (SELECT body FROM correspondence m
+                 WHERE m.case_id = c.id AND m.direction = 'inbound'
+                 ORDER BY m.occurred_at, m.id LIMIT 1) AS body
+          FROM cases c
+         WHERE c.id <> {}
+           AND c.received_at BETWEEN {} AND {}
+           AND EXISTS (SELECT 1 FROM party p
+                        WHERE p.case_id = c.id AND p.role = 'complainant'
+                          AND (lower(p.email) = lower({}) OR p.phone = {}))
+         ORDER BY c.received_at DESC
+         LIMIT {}
+        """,
+        case_id,
+        received_at - window,
+        received_at,
+        sender.email,
+        sender.phone,
+        MAX_CANDIDATES,
+    )
+    mine = normalised(text)
+    linked: list[tuple[str, float]] = []
+    for candidate in candidates:
+        theirs = normalised(f"{candidate['subject']}\n{candidate['body'] or ''}")
+        score = similarity(mine, theirs)
+        if score < SIMILARITY:
+            continue
+        await CaseLink.insert(
+            CaseLink(
+                id=uuid7(),
+                tenant_id=current_tenant().id,
+                case_id=case_id,
+                linked_case_id=candidate["id"],
+                kind="possible_duplicate",
+                similarity=round(score, 3),
+                created_by=actor,
+            )
+        )
+        await audit.record(
+            "case.duplicate_suspected",
+            actor=actor,
+            case_id=case_id,
+            detail={"of": candidate["reference"], "similarity": round(score, 3)},
+        )
+        linked.append((candidate["reference"], round(score, 3)))
+    return linked

@@ -1,0 +1,1 @@
+"""Who handles a case: teams, queues, routing rules, assignment and escalation."""

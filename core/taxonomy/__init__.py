@@ -1,0 +1,1 @@
+"""The tenant's taxonomy: what its cases are filed under."""

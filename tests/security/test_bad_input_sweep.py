@@ -1,0 +1,481 @@
+"""Bad input on every route gets a clear 4xx and writes nothing, not even half of something.
+
+The routes are read off the app (``sweep_routes.py``), so a route added later is
+swept without being listed here. Each probe (``sweep_probes.py``) is the route's
+valid request with one thing wrong, and the census of every table and of the
+stored files (``sweep_scene.py``) must be the same after it as before. The valid
+request itself is sent too (``test_the_valid_request_gets_through``): that proves
+the probes reach validation rather than bouncing off authentication or a missing case.
+
+What the app does not declare is said here: routes left alone (``EXCLUDED``),
+the fields of bodies the OpenAPI document leaves open (``BODY_SCHEMAS``), real
+values for path parameters (``REAL_VALUES``) and valid bodies (``VALID_BODIES``).
+``test_every_route_is_swept_or_excluded`` fails on a route that needs one of them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+from unittest import mock
+from urllib.parse import quote
+
+import asyncpg
+import httpx
+import msgspec
+import pytest
+from litestar import Litestar
+from opentelemetry.sdk.trace import TracerProvider
+
+from core.app import create_app
+from core.plugins.host import plugin_host
+from core.receipts.survey_answers import LinkSurveyIn
+from core.sdk import PluginInfo, SettingField, hookimpl
+from core.settings import Settings
+from frontend import FrontendPlugin
+from tenants.api import ControlPlanePlugin, SignupIn
+from tenants.provisioning import SECTORS
+from tests.fixtures.keycloak import KeycloakInstance
+from tests.fixtures.smtp import Mailbox
+from tests.fixtures.staff import new_tenant
+from tests.security.sweep_probes import Probe, Upload, encoded, probes
+from tests.security.sweep_routes import BodyKind, Endpoint, endpoints_of, inline, minimal
+from tests.security.sweep_scene import Sent, Sweep, census, changes, refusal_faults, report
+
+#: Routes the sweep leaves alone, and why.
+EXCLUDED: dict[str, str] = {
+    "GET /auth/login": (
+        "starts a sign-in: each call stores a login attempt and redirects to Keycloak; a"
+        " `next` leaving the host is replaced, not refused (tests/security/test_authentication.py)"
+    ),
+    "GET /auth/callback": (
+        "Keycloak's redirect with a one-time code: no valid request exists without a browser"
+        " sign-in (tests/e2e/test_staff_sign_in.py)"
+    ),
+    "GET /auth/complete": "redeems the ticket the callback issues; as the callback",
+    "GET /auth/signed-out": (
+        "Keycloak's return after sign-out: anything but a tenant slug sends the browser home,"
+        " by design"
+    ),
+    "POST /auth/logout": "takes nothing but the session cookie, and ends the session",
+    "GET /schema/{path}": "Litestar's OpenAPI router: a 404 for every path, none of our code",
+}
+
+#: Tables that bad input may change on purpose.
+IGNORED_TABLES = {
+    "receipt_attempt": (
+        "guess counters, written on a connection of their own so that a refused receipt stays"
+        " counted (core/receipts/guessing.py); a malformed receipt is a refused one"
+    ),
+}
+
+#: Probes whose success is the design, not a bug.
+ANSWERED_BY_DESIGN: dict[str, str] = {
+    "PUT /api/v1/taxonomy/{kind}/{code} | path code: an id of nothing": (
+        "PUT adds the term when its code is new: a well-formed code naming nothing yet is a"
+        " valid request"
+    ),
+    "GET /s/{token} | path token: an id of nothing": (
+        "the survey page shows its form for any well-formed token without looking it up, so"
+        " that the page tells a guesser nothing; the answer posted from it is checked"
+        " (core/receipts/survey_page.py)"
+    ),
+}
+
+
+# -- bodies the app does not describe ---------------------------------------------------------
+
+
+class SweepPlugin:
+    """An installed plugin with a setting of each kind: its form is the settings route's body."""
+
+    SETTINGS = (
+        SettingField(name="regulator", type="string", label="Regulator", required=True),
+        SettingField(name="days", type="integer", label="Days", default=56, minimum=1, maximum=90),
+        SettingField(name="tier", type="choice", label="Tier", choices=("gold", "silver")),
+    )
+
+    def __init__(self, name: str) -> None:
+        self.PLUGIN_INFO = PluginInfo(name=name, version="1.0.0", description="Bad-input sweep")
+
+    @hookimpl
+    def querela_register_settings(self) -> list[SettingField]:
+        return list(self.SETTINGS)
+
+
+def settings_schema(settings: tuple[SettingField, ...]) -> dict[str, Any]:
+    """A plugin's settings form as the JSON schema of the body that fills it in."""
+    kinds = {"string": "string", "text": "string", "integer": "integer", "boolean": "boolean"}
+    properties: dict[str, Any] = {}
+    for f in settings:
+        if f.type == "choice":
+            properties[f.name] = {"type": "string", "enum": list(f.choices)}
+        elif f.type == "date":
+            properties[f.name] = {"type": "string", "format": "date"}
+        else:
+            bounds = {"minimum": f.minimum, "maximum": f.maximum}
+            properties[f.name] = {
+                "type": kinds[f.type],
+                **{k: v for k, v in bounds.items() if v is not None},
+            }
+    required = [f.name for f in settings if f.required]
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def _schema_of(struct: type) -> dict[str, Any]:
+    (schema,), components = msgspec.json.schema_components([struct])
+    return dict(inline(schema, {"$defs": components}))
+
+
+#: Bodies whose fields the OpenAPI document does not spell out.
+BODY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "PUT /api/v1/plugins/{name}/settings": settings_schema(SweepPlugin.SETTINGS),
+    "POST /join": _schema_of(SignupIn),
+    "POST /s": _schema_of(LinkSurveyIn),
+    # The text fields of the form, ahead of its file (core/receipts/files.py).
+    "POST /public/v1/followup/files": {
+        "type": "object",
+        "properties": {"receipt": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["receipt"],
+    },
+}
+
+#: Routes whose handler reads its body by hand, so that no declared input says what it takes.
+READ_BY_HAND: dict[str, BodyKind] = {"POST /s": "form"}
+
+ACTION_ROUTE = "POST /api/v1/cases/{key}/actions/{action}"
+#: Actions, each with the status it is taken from, the fields it reads and a valid body.
+#: ``ActionIn`` holds the fields of all of them; each is swept with an action that reads it.
+ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
+    "put_on_hold": ("received", ("reason",), {"reason": "Waiting for documents"}),
+    "propose_decision": (
+        "investigating",
+        ("outcome", "redress", "actions", "root_cause", "measures"),
+        {"outcome": "upheld"},
+    ),
+    "return_decision": ("decision_proposed", ("comment",), {"comment": "Ask the branch again."}),
+    "respond": ("decision_approved", ("response",), {"response": "We agree with you."}),
+    "open_appeal": ("responded", ("reason", "handler_email"), {"reason": "It misses my point."}),
+}
+
+
+def as_swept(endpoint: Endpoint) -> Endpoint:
+    """The endpoint with what the sweep is told beyond what the app declares."""
+    if endpoint.name in READ_BY_HAND:
+        endpoint = replace(endpoint, body=READ_BY_HAND[endpoint.name])
+    if endpoint.name in BODY_SCHEMAS:
+        endpoint = replace(endpoint, body_schema=BODY_SCHEMAS[endpoint.name])
+    return endpoint
+
+
+def action_routes(endpoint: Endpoint) -> list[Endpoint]:
+    """The action route once per action, with the body fields that action reads."""
+    properties = (endpoint.body_schema or {}).get("properties", {})
+    return [
+        replace(
+            endpoint,
+            path=endpoint.path.replace("{action}", action),
+            path_params=("key",),
+            body_schema={
+                "type": "object",
+                "properties": {f: properties[f] for f in reads if f in properties},
+            },
+        )
+        for action, (_, reads, _) in ACTIONS.items()
+    ]
+
+
+# -- known bugs in code the sweep's author may not change -------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownBug:
+    """Probes failing today for one reason, marked as a strict xfail."""
+
+    probes: frozenset[str]
+    reason: str
+
+
+#: Probes that fail in code someone else is changing, with the bug report's gist. Strict:
+#: a probe that starts passing fails the run until its entry goes, so a fix is noticed.
+#: For instance ``KnownBug(frozenset({"POST /api/v1/cases | body.subject: NUL byte"}),
+#: "core/cases: a NUL in the subject is a 500")``.
+KNOWN_BUGS: list[KnownBug] = []
+
+
+# -- the routes, as the app built at collection time has them ----------------------------------
+
+
+def _collection_app() -> Litestar:
+    """The app as the ``app`` fixture builds it, without installing its tracing globally."""
+    settings = Settings(database_url="postgresql://sweep@localhost/sweep", keycloak_url="http://x")
+    with mock.patch("core.app.install_globally"), mock.patch("core.app.instrument_asyncpg"):
+        return create_app(
+            settings,
+            extensions=[FrontendPlugin(), ControlPlanePlugin()],
+            tracer_provider=TracerProvider(),
+        )
+
+
+ENDPOINTS = [as_swept(e) for e in endpoints_of(_collection_app())]
+SWEPT = [e for e in ENDPOINTS if e.takes_input and e.name not in EXCLUDED]
+
+
+def _all_probes() -> Iterator[Probe]:
+    for endpoint in SWEPT:
+        yield from probes(endpoint)
+        if endpoint.name == ACTION_ROUTE:
+            for action in action_routes(endpoint):
+                yield from (p for p in probes(action) if p.what.startswith("body."))
+
+
+def _marked(probe: Probe) -> Any:
+    bugs = [bug for bug in KNOWN_BUGS if probe.id in bug.probes]
+    marks = [pytest.mark.xfail(strict=True, reason=bugs[0].reason)] if bugs else []
+    return pytest.param(probe, id=probe.id, marks=marks)
+
+
+PROBES = [_marked(p) for p in _all_probes() if p.id not in ANSWERED_BY_DESIGN]
+#: The valid requests the probes spoil: every swept route, and the action route per action.
+VALID = SWEPT + [a for e in SWEPT if e.name == ACTION_ROUTE for a in action_routes(e)]
+
+
+# -- real values, valid bodies ----------------------------------------------------------------
+
+
+async def _fixed(value: Any) -> Any:
+    return value
+
+
+async def _case_id(sweep: Sweep, endpoint: Endpoint) -> str:
+    action = endpoint.path.rsplit("/actions/", 1)[-1] if "/actions/" in endpoint.path else ""
+    status = ACTIONS[action][0] if action in ACTIONS else "received"
+    return str((await sweep.case(status))["id"])
+
+
+#: How the sweep gets a real value for a path parameter, by the parameter's name.
+REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
+    "key": _case_id,
+    "case_key": _case_id,
+    "task_id": lambda sweep, _: sweep.task_id(),
+    "attachment_id": lambda sweep, _: sweep.attachment_id(),
+    "key_id": lambda sweep, _: sweep.api_key_id(),
+    "slug": lambda sweep, _: sweep.tenant_slug(),
+    "action": lambda *_: _fixed("put_on_hold"),
+    "name": lambda sweep, _: _fixed(sweep.plugin),
+    "file_path": lambda *_: _fixed("querela.css"),
+    "kind": lambda *_: _fixed("category"),
+    "code": lambda *_: _fixed("swept-term"),
+    # The survey page looks no token up; any well-formed one shows the form.
+    "token": lambda *_: _fixed("swept-survey-link-token-0123456789"),
+}
+
+
+async def _signup(_: Sweep) -> dict[str, str]:
+    slug = f"s{uuid.uuid4().hex[:12]}"
+    name, sector = "Swept Organisation", SECTORS[0]
+    return {
+        "name": name,
+        "slug": slug,
+        "admin_email": f"admin-{slug}@example.org",
+        "sector": sector,
+    }
+
+
+async def _triage(sweep: Sweep) -> dict[str, Any]:
+    return {"version": (await sweep.case())["version"], "severity": "high"}
+
+
+async def _with_closed(sweep: Sweep, secret: str, **body: Any) -> dict[str, Any]:
+    return {secret: (await sweep.closed_case())[secret], **body}
+
+
+#: Valid bodies the schema alone does not give; every other route gets its schema's smallest.
+VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
+    "PATCH /api/v1/cases/{key}": _triage,
+    ACTION_ROUTE: lambda _: _fixed(ACTIONS["put_on_hold"][2]),
+    **{
+        f"POST /api/v1/cases/{{key}}/actions/{action}": lambda _, body=body: _fixed(body)
+        for action, (_, _, body) in ACTIONS.items()
+    },
+    "POST /api/v1/cases/{key}/records": lambda _: _fixed({"kind": "note", "title": "Phoned"}),
+    "POST /api/v1/cases/{case_key}/attachments": lambda _: _fixed(Upload()),
+    "PATCH /api/v1/policy": lambda _: _fixed({"duplicate_window_hours": 72}),
+    "PUT /api/v1/plugins/{name}/settings": lambda _: _fixed({"regulator": "Ombudsman"}),
+    "POST /public/v1/followup": lambda sweep: _fixed({"receipt": sweep.receipt}),
+    "POST /public/v1/followup/messages": lambda sweep: _fixed(
+        {"receipt": sweep.receipt, "message": "Any news?"}
+    ),
+    "POST /public/v1/followup/files": lambda sweep: _fixed(Upload({"receipt": sweep.receipt})),
+    "POST /public/v1/followup/survey": lambda sweep: _with_closed(sweep, "receipt", score=4),
+    "POST /public/v1/followup/appeal": lambda sweep: _with_closed(
+        sweep, "receipt", reason="You missed my point."
+    ),
+    "POST /public/v1/survey": lambda sweep: _with_closed(sweep, "token", score=4),
+    "POST /s": lambda sweep: _with_closed(sweep, "token", score="4"),
+    "POST /signup": _signup,
+    "POST /join": _signup,
+    "POST /platform/v1/tenants": _signup,
+}
+
+
+async def build(probe: Probe, sweep: Sweep) -> Sent:
+    """The probe's request: real values everywhere except in the one place it spoils."""
+    endpoint = probe.endpoint
+    path = endpoint.path
+    for name in endpoint.path_params:
+        value = probe.path.get(name) or quote(await REAL_VALUES[name](sweep, endpoint), safe="")
+        path = path.replace("{" + name + "}", value)
+    content = content_type = None
+    if endpoint.body is not None:
+        make = VALID_BODIES.get(endpoint.name)
+        base = await make(sweep) if make else minimal(endpoint.body_schema or {})
+        payload = probe.body(base) if probe.body else encoded(endpoint.body, base)
+        content, content_type = payload.content, payload.content_type
+    return Sent(endpoint.method, path, dict(probe.query), content, content_type)
+
+
+async def send(sweep: Sweep, endpoint: Endpoint, sent: Sent) -> httpx.Response:
+    headers = sweep.headers(endpoint)
+    if sent.content_type:
+        headers["content-type"] = sent.content_type
+    return await sweep.send(
+        sent.method, sent.path, headers, params=sent.params, content=sent.content
+    )
+
+
+# -- the sweep's world ------------------------------------------------------------------------
+
+ALL_ROLES = ("handler", "investigator", "supervisor", "tenant-admin", "auditor")
+ADMIN_PASSWORD = "sweep-platform-admin-1"
+
+
+@pytest.fixture(scope="module")
+async def sweep(
+    app: Litestar,
+    client: httpx.AsyncClient,
+    keycloak: KeycloakInstance,
+    mailbox: Mailbox,
+    settings: Settings,
+) -> AsyncIterator[Sweep]:
+    """A tenant with a member of every role, a reviewer, a platform admin, a plugin, a receipt."""
+    tenant = await new_tenant(keycloak)
+    staff = await tenant.add_staff(roles=ALL_ROLES)
+    reviewer = await tenant.add_staff(roles=("supervisor",))
+    plugin = SweepPlugin(f"sweep-{uuid.uuid4().hex[:12]}")
+    plugin_host().register(plugin)
+    found = Sweep(
+        app,
+        keycloak,
+        tenant,
+        staff=(staff.email, staff.password),
+        reviewer=(reviewer.email, reviewer.password),
+        platform_admin=_platform_admin(keycloak),
+        plugin=plugin.PLUGIN_INFO.name,
+        files=settings.attachments_root,
+        leeway=settings.token_leeway,
+    )
+    complaint = {"subject": "Swept", "description": "A complaint.", "anonymous": True}
+    found.receipt = (await found.call("POST", "/public/v1/complaints", complaint))["receipt"]
+    try:
+        yield found
+    finally:
+        plugin_host().unregister(plugin.PLUGIN_INFO.name)
+
+
+def _platform_admin(keycloak: KeycloakInstance) -> tuple[str, str]:
+    """A Keycloak user holding the realm role platform-admin."""
+    name = f"sweep-operator-{uuid.uuid4().hex[:12]}@example.org"
+    keycloak.admin(
+        "POST",
+        "/users",
+        json={
+            "username": name,
+            "email": name,
+            "firstName": "Sweep",
+            "lastName": "Operator",
+            "enabled": True,
+            "emailVerified": True,
+            "credentials": [{"type": "password", "value": ADMIN_PASSWORD, "temporary": False}],
+        },
+    )
+    [user] = keycloak.admin("GET", "/users", params={"username": name, "exact": "true"}).json()
+    role = keycloak.admin("GET", "/roles/platform-admin").json()
+    keycloak.admin("POST", f"/users/{user['id']}/role-mappings/realm", json=[role])
+    return name, ADMIN_PASSWORD
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def _problems_with(endpoint: Endpoint) -> Iterator[str]:
+    if not endpoint.takes_input:
+        if endpoint.method != "GET":
+            yield "changes something but declares no input the sweep could spoil"
+        return
+    for name in endpoint.path_params:
+        if name not in REAL_VALUES:
+            yield f"the sweep cannot fill the path parameter {{{name}}}: teach REAL_VALUES"
+    if endpoint.body in ("json", "form") and endpoint.body_schema is None:
+        yield "its body has no schema in the OpenAPI document: give one in BODY_SCHEMAS"
+    if endpoint.body == "multipart" and endpoint.name not in VALID_BODIES:
+        yield "it takes an upload: give its valid form (an Upload) in VALID_BODIES"
+
+
+def test_every_route_is_swept_or_excluded(app: Litestar):
+    live = {e.name: as_swept(e) for e in endpoints_of(app)}
+    problems = [f"{name}: excluded, but no longer exists" for name in EXCLUDED if name not in live]
+    sent = {p.id for e in live.values() for p in probes(e)}
+    problems += [
+        f"{p}: answered by design, but not sent" for p in ANSWERED_BY_DESIGN if p not in sent
+    ]
+    swept = {p.values[0].id for p in PROBES}
+    problems += [
+        f"{id_}: a known bug of a probe the sweep no longer sends"
+        for bug in KNOWN_BUGS
+        for id_ in sorted(bug.probes - swept)
+    ]
+    told = {*VALID_BODIES, *BODY_SCHEMAS, *READ_BY_HAND}
+    names = {
+        *live,
+        *(a.name for e in live.values() if e.name == ACTION_ROUTE for a in action_routes(e)),
+    }
+    problems += [
+        f"{name}: the sweep is told about it, but it no longer exists"
+        for name in sorted(told - names)
+    ]
+    collected = {e.name for e in ENDPOINTS}
+    for name, endpoint in live.items():
+        if name in EXCLUDED:
+            continue
+        if name not in collected:
+            problems.append(f"{name}: in the app fixture, not in the app built at collection")
+        problems += [f"{name}: {problem}" for problem in _problems_with(endpoint)]
+    assert not problems, "Routes the sweep does not cover:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("endpoint", VALID, ids=lambda e: e.name)
+async def test_the_valid_request_gets_through(endpoint: Endpoint, sweep: Sweep):
+    """The request every probe spoils is a good one: its refusals are the bad input's doing."""
+    sent = await build(Probe(endpoint, "valid request"), sweep)
+    response = await send(sweep, endpoint, sent)
+    sweep.forget()
+    assert 200 <= response.status_code < 400, report(
+        endpoint, "valid request", sent, response, ["the valid request was refused"]
+    )
+
+
+@pytest.mark.parametrize("probe", PROBES)
+async def test_bad_input_gets_a_clear_4xx_and_writes_nothing(
+    probe: Probe, sweep: Sweep, owner: asyncpg.Connection
+):
+    sent = await build(probe, sweep)
+    before = await census(owner, sweep.tenant_ids, sweep.files, IGNORED_TABLES)
+    response = await send(sweep, probe.endpoint, sent)
+    after = await census(owner, sweep.tenant_ids, sweep.files, IGNORED_TABLES)
+    faults = refusal_faults(probe.endpoint, response) + changes(before, after)
+    if faults:
+        sweep.forget()
+    assert not faults, report(probe.endpoint, probe.what, sent, response, faults)
