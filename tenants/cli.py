@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -489,6 +490,10 @@ def serve(
     )
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @app.command()
 def dev(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
@@ -513,6 +518,9 @@ def dev(
         async with KeycloakControlPlane.from_settings(settings) as control_plane:
             return await demo.ensure_demo_tenant(control_plane)
 
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; without a
+    # handler of our own the process would die there, leaving Keycloak and PostgreSQL behind.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         shown = _run(prepare)
         tenant_url = settings.tenant_url(shown.slug)

@@ -388,7 +388,8 @@ async def _links(case_id: UUID) -> list[CaseLinkOut]:
                 if row["outgoing"]
                 else "possible_duplicate_by"
             ),
-            similarity=row["similarity"],
+            # Stored as a 4-byte float; three places are all it ever meant.
+            similarity=None if row["similarity"] is None else round(row["similarity"], 3),
         )
         for row in rows
     ]
