@@ -33,12 +33,15 @@ from core.bundle.api import AppealBundleController
 from core.cases.api import CaseController
 from core.db import engine
 from core.db.servers import resolve_database
+from core.deadlines.api import DeadlineController
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.health import healthz, readyz
 from core.lifecycle.api import CorrespondenceController, LifecycleController, PolicyController
 from core.lifecycle.machine import IllegalTransition
+from core.notify.api import NotificationController
 from core.plugins.api import PluginController
 from core.receipts.api import public_router
+from core.routing.api import CaseRoutingController, RoutingRuleController, TeamController
 from core.settings import Settings
 from core.taxonomy.api import TaxonomyController
 from core.telemetry import (
@@ -49,6 +52,7 @@ from core.telemetry import (
 )
 from core.tenancy.middleware import TenantTransactionMiddleware
 from core.text import CONTROL_CHARACTERS
+from core.webhooks.api import WebhookController
 
 __version__ = "0.1.0"
 
@@ -177,6 +181,12 @@ def create_app(
             AttachmentController,
             ApiKeyController,
             AppealBundleController,
+            TeamController,
+            RoutingRuleController,
+            CaseRoutingController,
+            NotificationController,
+            WebhookController,
+            DeadlineController,
         ],
         middleware=request_middleware(security),
     )

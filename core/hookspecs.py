@@ -120,9 +120,11 @@ def querela_register_deadlines(tenant: TenantView, case: CaseView) -> Sequence[D
 def querela_route_for_case(tenant: TenantView, case: CaseView) -> RouteSuggestion | None:
     """Which team should handle a case, if the plugin has a view.
 
-    Fires: when a case is registered, before the tenant's own routing rules.
-    ``tenant``: the tenant. ``case``: the case.
-    Returns: a suggestion, or None to leave it to others.
+    Fires: when a case is registered and none of the tenant's own routing rules
+    matched it (the tenant admin's rules come first). ``tenant``: the tenant.
+    ``case``: the case.
+    Returns: a suggestion naming one of the tenant's teams by name, or None to
+    leave it to others (then the case goes to the default queue).
     Calling mode: Stops at the first plugin that returns a value that is not None.
     """
 

@@ -581,6 +581,39 @@ def mail_send_pending(
         raise typer.Exit(1)
 
 
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="One loop, then exit")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between loops")] = 10.0,
+    batch: Annotated[int, typer.Option(help="Deadlines claimed per transaction")] = 200,
+) -> None:
+    """Fire deadline reminders and breaches and deliver the outbox; run as many as needed."""
+    from core.telemetry import build_meter_provider, build_tracer_provider, install_globally
+    from core.worker import loop
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    async def work(settings: Settings, target: DatabaseTarget) -> None:
+        install_globally(
+            build_tracer_provider(settings.otel_exporter),
+            build_meter_provider(settings.otel_exporter),
+        )
+        await engine.connect(target.app_dsn, pool_max=2)
+        if once:
+            report = await loop.run_once(settings, batch=batch)
+            typer.echo(
+                f"fired {report.reminders} reminders, {report.breaches} breaches,"
+                f" failed {report.failed}"
+            )
+        else:
+            await loop.run_forever(settings, interval=interval, batch=batch)
+
+    try:
+        _run(work)
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
 def main() -> None:
     """Entry point of the ``querela`` console script."""
     app()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -11,6 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from core.auth.guards import principal_of, roles_required, staff_or_scope
 from core.cases import services
 from core.cases.schemas import CaseChanges, CaseDetail, CasePage, NewCase
+from core.errors import InvalidInput
 from core.lifecycle.services import acknowledge_on_arrival
 
 #: Roles that may change a case's triage fields.
@@ -21,6 +23,21 @@ def _actor(request: Request[Any, Any, Any]) -> str:
     principal = principal_of(request)
     assert principal is not None, "every route's guard lets no anonymous request in"
     return principal.actor
+
+
+def _assignee(request: Request[Any, Any, Any], value: str | None) -> UUID | None:
+    """The staff id an ``assignee`` filter names: ``me`` is the caller."""
+    if value is None:
+        return None
+    if value == "me":
+        principal = principal_of(request)
+        if principal is None or principal.staff_id is None:
+            raise InvalidInput("assignee", "'me' needs a staff member, not an API key")
+        return principal.staff_id
+    try:
+        return UUID(value)
+    except ValueError:
+        raise InvalidInput("assignee", "is 'me' or a staff member's id") from None
 
 
 class CaseController(Controller):
@@ -51,11 +68,20 @@ class CaseController(Controller):
     @get(summary="List cases, newest first", guards=[staff_or_scope("cases:read")])
     async def list_cases(
         self,
+        request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         before: FromQuery[str | None] = None,
+        assignee: Annotated[str | None, QueryParameter(max_length=36)] = None,
+        team: FromQuery[UUID | None] = None,
     ) -> CasePage:
-        """Return one page of cases; follow ``next`` for the page after."""
-        return await services.list_cases(limit=limit, before=before)
+        """Return one page of cases; follow ``next`` for the page after.
+
+        ``assignee=me`` (or a staff id) lists one person's cases; ``team`` (a team's id)
+        lists that team's queue.
+        """
+        return await services.list_cases(
+            limit=limit, before=before, assignee=_assignee(request, assignee), team=team
+        )
 
     @get(
         "/{key:str}",

@@ -110,6 +110,12 @@ class DeadlineOut(msgspec.Struct, kw_only=True):
     citation: str
     counting: str
     met_at: datetime | None
+    #: Whether putting the case on hold stops this deadline's clock.
+    pausable: bool = True
+    #: The due time first set, once a clock stop or an extension has moved ``due_at``.
+    original_due_at: datetime | None = None
+    #: Since when the clock stands still (the case is on hold); ``due_at`` moves on resume.
+    paused_since: datetime | None = None
 
 
 class FlagOut(msgspec.Struct, kw_only=True):
@@ -148,6 +154,9 @@ class CaseSummary(msgspec.Struct, kw_only=True):
     received_at: datetime
     updated_at: datetime
     version: int
+    #: The team whose queue the case is in and the member handling it (see core.routing).
+    team_id: UUID | None = None
+    assignee_staff_id: UUID | None = None
 
 
 class CaseDetail(CaseSummary, kw_only=True):
@@ -160,6 +169,9 @@ class CaseDetail(CaseSummary, kw_only=True):
     entered_by: str
     arrival_note: str | None
     parties: list[PartyOut]
+    #: The supervisor the case was last escalated to, and the reason given.
+    escalated_to_staff_id: UUID | None = None
+    escalation_reason: str | None = None
     correspondence: list[CorrespondenceOut]
     fields: dict[str, Any]
     deadlines: list[DeadlineOut]

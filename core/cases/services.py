@@ -38,14 +38,18 @@ from core.cases.tables import (
     ReferenceCounter,
 )
 from core.db.rows import as_structs
+from core.deadlines.services import register_deadlines
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
 from core.lifecycle.policy import current_policy
+from core.notify.paging import page_risk_flags
 from core.plugins.host import plugin_host
 from core.plugins.services import tenant_plugins
+from core.routing import services as routing
 from core.sdk import CaseView, IntakeSubmission, PartyView
 from core.taxonomy.services import check_category
 from core.tenancy.context import TenantContext, current_tenant
+from core.webhooks.services import emit
 
 #: A letter may be registered days after it arrived, but not dated in the future.
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -63,6 +67,8 @@ _SUMMARY_COLUMNS = (
     Case.received_at,
     Case.updated_at,
     Case.version,
+    Case.team_id,
+    Case.assignee_staff_id,
 )
 
 
@@ -172,7 +178,11 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
         )
     if plugins.enabled:
         await contributions.apply_to(await case_view(case_id))
+    await register_deadlines(case_id)
+    await routing.route_case(case_id, actor)
     await contributions.record_failures(case_id)
+    await emit("case.registered", case_id, {"reference": reference, "channel": new.channel})
+    await page_risk_flags(case_id)
     return await case_detail(case_id)
 
 
@@ -221,13 +231,27 @@ async def read_case(key: str, *, actor: str) -> CaseDetail:
     return detail
 
 
-async def list_cases(*, limit: int = 50, before: str | None = None) -> CasePage:
-    """Return the newest cases first, ``limit`` at a time."""
+async def list_cases(
+    *,
+    limit: int = 50,
+    before: str | None = None,
+    assignee: UUID | None = None,
+    team: UUID | None = None,
+) -> CasePage:
+    """Return the newest cases first, ``limit`` at a time.
+
+    ``assignee`` and ``team`` narrow the list to one person's cases ("my cases")
+    or one team's queue.
+    """
     if not 1 <= limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
     query = Case.select(*_SUMMARY_COLUMNS).order_by(Case.id, ascending=False).limit(limit + 1)
     if before is not None:
         query = query.where(Case.id < _parse_uuid("before", before))
+    if assignee is not None:
+        query = query.where(Case.assignee_staff_id == assignee)
+    if team is not None:
+        query = query.where(Case.team_id == team)
     rows = await query
     items = [CaseSummary(**row) for row in rows[:limit]]
     more = len(rows) > limit
@@ -342,6 +366,10 @@ async def case_detail(case_id: UUID) -> CaseDetail:
         created_at=case["created_at"],
         entered_by=case["entered_by"],
         arrival_note=case["arrival_note"],
+        team_id=case["team_id"],
+        assignee_staff_id=case["assignee_staff_id"],
+        escalated_to_staff_id=case["escalated_to_staff_id"],
+        escalation_reason=case["escalation_reason"],
         parties=[
             PartyOut(
                 id=p["id"],

@@ -51,6 +51,12 @@ class Case(TenantScoped, Table, tablename="cases"):
     entered_by = Varchar(length=200)
     #: What the person who entered it said about how it arrived ("letter dated 20 Nov").
     arrival_note = Varchar(length=500, null=True, default=None)
+    #: The team whose queue the case is in, and the member handling it (see core.routing).
+    team_id = UUID(null=True, default=None)
+    assignee_staff_id = UUID(null=True, default=None)
+    #: The supervisor the case was last escalated to, and why.
+    escalated_to_staff_id = UUID(null=True, default=None)
+    escalation_reason = Text(null=True, default=None)
 
 
 class Party(TenantScoped, Table, tablename="party"):
@@ -120,6 +126,10 @@ class Deadline(TenantScoped, Table, tablename="deadline"):
     pausable = Boolean(default=True)
     met_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    #: The due time first set; None until a clock stop or an extension moves ``due_at``.
+    original_due_at = Timestamptz(null=True, default=None)
+    #: When the clock stopped (case on hold); None while it runs. ``due_at`` moves on resume.
+    paused_since = Timestamptz(null=True, default=None)
 
 
 class CaseLink(TenantScoped, Table, tablename="case_link"):

@@ -18,6 +18,7 @@ from core.cases.tables import (
     Party,
     ReferenceCounter,
 )
+from core.deadlines.tables import DeadlineExtension, DeadlinePause
 from core.letters.tables import LetterTemplate
 from core.lifecycle.tables import (
     CaseAppeal,
@@ -28,10 +29,14 @@ from core.lifecycle.tables import (
     CaseTask,
 )
 from core.mail.tables import MAIL_TABLES
+from core.notify.tables import Notification
 from core.plugins.tables import TenantPlugin
 from core.receipts.tables import CaseReceipt, ReceiptAttempt, SurveyInvitation
+from core.routing.tables import RoutingDecision, RoutingRule, Team, TeamMember
 from core.taxonomy.tables import TaxonomyTerm
 from core.tenancy.tables import LoginAttempt, Tenant
+from core.webhooks.tables import WEBHOOK_TABLES
+from core.worker.tables import WORKER_TABLES
 
 TABLES: list[type[Table]] = [
     Tenant,
@@ -61,6 +66,15 @@ TABLES: list[type[Table]] = [
     CasePolicy,
     CaseLink,
     TaxonomyTerm,
+    Team,
+    TeamMember,
+    RoutingRule,
+    RoutingDecision,
+    DeadlinePause,
+    DeadlineExtension,
+    Notification,
+    *WEBHOOK_TABLES,
+    *WORKER_TABLES,
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,8 +1,9 @@
-"""How a tenant handles its cases: approval, automatic acknowledgement, duplicates, appeals.
+"""How a tenant handles its cases: approval, acknowledgement, duplicates, appeals, deadlines.
 
 One row per tenant; until a tenant admin changes something, the defaults below
 apply and no row exists. The appeal ladder comes from the tenant's plugins when
-one of them sets it (``querela_appeal_levels_for_case``), else from this policy.
+one of them sets it (``querela_appeal_levels_for_case``), else from this policy; so
+do the acknowledgement and final-response deadlines (``core.deadlines``).
 """
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import holidays
 import msgspec
 from msgspec import Meta
 
 from core.audit import services as audit
+from core.deadlines.rules import Counting
 from core.errors import InvalidInput
 from core.ids import uuid7
 from core.lifecycle.tables import CasePolicy
-from core.sdk import AppealLevel, add_calendar_days
+from core.sdk import AppealLevel, BusinessCalendar, add_calendar_days
 from core.tenancy.context import current_tenant
+
+#: Hours before due at which deadline reminders fire, in any order.
+ReminderHours = Annotated[list[Annotated[int, Meta(ge=1, le=720)]], Meta(max_length=5)]
 
 
 class Policy(msgspec.Struct, kw_only=True):
@@ -35,6 +41,16 @@ class Policy(msgspec.Struct, kw_only=True):
     appeal_levels: int = 2
     appeal_window_days: int = 60
     appeal_response_days: int = 56
+    #: The core's own deadlines, unless a plugin sets one of the same kind.
+    acknowledgement_days: int = 3
+    acknowledgement_counting: Counting = "business"
+    response_days: int = 56
+    response_counting: Counting = "calendar"
+    #: Whose public holidays business days skip (the ``holidays`` library's codes; "" for none).
+    holiday_country: str = "GB"
+    holiday_subdivision: str = "ENG"
+    #: Hours before a deadline is due at which the worker reminds staff of it.
+    reminder_hours: list[int] = msgspec.field(default_factory=lambda: [72, 24])
 
 
 class PolicyChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -46,6 +62,14 @@ class PolicyChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     appeal_levels: Annotated[int, Meta(ge=0, le=5)] | None = None
     appeal_window_days: Annotated[int, Meta(ge=1, le=3650)] | None = None
     appeal_response_days: Annotated[int, Meta(ge=1, le=3650)] | None = None
+    acknowledgement_days: Annotated[int, Meta(ge=1, le=365)] | None = None
+    acknowledgement_counting: Counting | None = None
+    response_days: Annotated[int, Meta(ge=1, le=3650)] | None = None
+    response_counting: Counting | None = None
+    holiday_country: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")] | None = None
+    holiday_subdivision: Annotated[str, Meta(pattern=r"^[A-Z0-9]{0,10}$")] | None = None
+    #: At most 720: the worker starts watching a deadline 720 hours before it is due.
+    reminder_hours: ReminderHours | None = None
 
 
 _FIELDS = tuple(Policy.__struct_fields__)
@@ -64,6 +88,7 @@ async def update_policy(changes: PolicyChanges, *, actor: str) -> Policy:
         raise InvalidInput("body", "names nothing to change")
     before = await current_policy()
     after = msgspec.structs.replace(before, **wanted)
+    _check_holidays(after)
     tenant = current_tenant()
     await CasePolicy.raw(
         f"""
@@ -85,6 +110,23 @@ async def update_policy(changes: PolicyChanges, *, actor: str) -> Policy:
     }
     await audit.record("policy.updated", actor=actor, detail={"changed": changed})
     return after
+
+
+def holiday_calendar(policy: Policy, timezone: str) -> BusinessCalendar:
+    """The business days the tenant's own deadlines count, in the tenant's time zone."""
+    return BusinessCalendar(
+        policy.holiday_country, policy.holiday_subdivision or None, timezone=timezone
+    )
+
+
+def _check_holidays(policy: Policy) -> None:
+    try:
+        holidays.country_holidays(policy.holiday_country, subdiv=policy.holiday_subdivision or None)
+    except NotImplementedError:
+        field = "holiday_country"
+        if holidays.list_supported_countries().get(policy.holiday_country) is not None:
+            field = "holiday_subdivision"
+        raise InvalidInput(field, "is not a region whose public holidays are known") from None
 
 
 def default_ladder(policy: Policy) -> list[AppealLevel]:

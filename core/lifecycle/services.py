@@ -22,6 +22,7 @@ from core.cases.services import case_view, find_case_id
 from core.cases.tables import Case, Correspondence, Deadline, Party
 from core.db.engine import DB
 from core.db.rows import as_structs
+from core.deadlines import services as deadlines
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.letters.services import compose
@@ -53,8 +54,10 @@ from core.mail.outbox import queue_email
 from core.plugins.host import plugin_host
 from core.plugins.services import tenant_plugins
 from core.receipts.survey import invite_to_survey
+from core.routing.services import escalation_to
 from core.sdk import AppealLevel
 from core.tenancy.context import current_tenant
+from core.webhooks.services import emit_transition
 
 #: How the audit log names the automatic acknowledgement of the tenant's policy.
 AUTO_ACKNOWLEDGER = "system:auto-acknowledge"
@@ -111,6 +114,14 @@ async def appeal_by_complainant(case_id: UUID, reason: str, *, actor: str) -> Ca
     return await _transition(case, "open_appeal", ActionIn(reason=reason), actor)
 
 
+async def escalate_by_complainant(case_id: UUID, reason: str, *, actor: str) -> CaseState:
+    """Escalate the case to a supervisor because its complainant asked, through a receipt."""
+    case = await _lock(str(case_id))
+    if "escalate" not in allowed_actions(case["status"]):
+        raise Conflict(f"the case is {case['status'].replace('_', ' ')}; it cannot be escalated")
+    return await _transition(case, "escalate", ActionIn(reason=reason), actor)
+
+
 async def can_appeal(case_id: UUID) -> bool:
     """Whether the case could be appealed now (status and the levels left; not the window)."""
     case = await Case.select(Case.status, Case.appeal_level).where(Case.id == case_id).first()
@@ -143,6 +154,7 @@ async def _transition(case: dict[str, Any], action: str, data: ActionIn, actor: 
     await Case.update(changes).where(Case.id == case["id"])
     detail["to"] = target
     await audit.record(f"case.{action}", actor=actor, case_id=case["id"], detail=detail)
+    await emit_transition(case["id"], case["reference"], action, case["status"], target)
     return await case_state(case["id"])
 
 
@@ -168,7 +180,13 @@ async def _acknowledge(
 ) -> dict[str, Any]:
     letter = await _letter("acknowledgement", case, {})
     channel = await _send(case, letter.kind, letter.subject, letter.body, actor)
-    return {"letter": letter.kind, "language": letter.language, "channel": channel}
+    met = await deadlines.mark_met(case["id"], deadlines.ACKNOWLEDGEMENT)
+    return {
+        "letter": letter.kind,
+        "language": letter.language,
+        "channel": channel,
+        "deadline_met": met,
+    }
 
 
 async def _propose(
@@ -265,6 +283,8 @@ async def _respond(
             & (Deadline.kind == f"appeal_level_{level}")
             & Deadline.met_at.is_null()
         )
+    else:
+        await deadlines.mark_met(case["id"], deadlines.FINAL_RESPONSE)
     return {"letter": kind, "outcome": decision["outcome"], "channel": channel}
 
 
@@ -348,6 +368,38 @@ async def _needs_reason(
     return {"reason": data.reason.strip()}
 
 
+async def _escalate(
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
+) -> dict[str, Any]:
+    """Escalation also puts the case in a supervisor's queue (see core.routing)."""
+    detail = await _needs_reason(case, data, actor, changes, policy)
+    supervisor = await escalation_to(case["id"], detail["reason"], actor, changes)
+    return {**detail, "escalated_to": str(supervisor)}
+
+
+async def _hold(
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
+) -> dict[str, Any]:
+    detail = await _needs_reason(case, data, actor, changes, policy)
+    detail["clocks_stopped"] = await deadlines.stop_clocks(case["id"], detail["reason"], actor)
+    return detail
+
+
+async def _resume(
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
+) -> dict[str, Any]:
+    return await deadlines.restart_clocks(case["id"], actor)
+
+
+async def _withdraw(
+    case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
+) -> dict[str, Any]:
+    detail = await _needs_reason(case, data, actor, changes, policy)
+    # Withdrawn from hold: the stop ends here, or a reopened case could never stop again.
+    detail.update(await deadlines.restart_clocks(case["id"], actor))
+    return detail
+
+
 _STEPS: dict[str, Step] = {
     "acknowledge": _acknowledge,
     "return_decision": _review("returned"),
@@ -356,9 +408,10 @@ _STEPS: dict[str, Step] = {
     "respond": _respond,
     "close": _close,
     "open_appeal": _open_appeal,
-    "put_on_hold": _needs_reason,
-    "escalate": _needs_reason,
-    "withdraw": _needs_reason,
+    "put_on_hold": _hold,
+    "resume": _resume,
+    "escalate": _escalate,
+    "withdraw": _withdraw,
     "reopen": _needs_reason,
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Array, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -100,5 +100,13 @@ class CasePolicy(TenantScoped, Table, tablename="case_policy"):
     appeal_levels = Integer(default=2)
     appeal_window_days = Integer(default=60)
     appeal_response_days = Integer(default=56)
+    acknowledgement_days = Integer(default=3)
+    acknowledgement_counting = Varchar(length=10, default="business")
+    response_days = Integer(default=56)
+    response_counting = Varchar(length=10, default="calendar")
+    holiday_country = Varchar(length=2, default="GB")
+    holiday_subdivision = Varchar(length=10, default="ENG")
+    #: Hours before due at which staff are reminded of a deadline.
+    reminder_hours = Array(base_column=Integer(), default=[72, 24])
     updated_by = Varchar(length=200)
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -12,10 +12,8 @@ retried when its lease ends (at least once, as any outbox).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -23,6 +21,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 from uuid import UUID
+
+import aiosmtplib
 
 from core.audit import services as audit
 from core.mail.addresses import reply_address
@@ -142,7 +142,7 @@ async def _deliver(
 ) -> None:
     message = build_message(settings, tenant, claimed)
     try:
-        await asyncio.to_thread(_relay, settings, message)
+        await _relay(settings, message)
     except Exception as exc:
         permanent = isinstance(exc, _PermanentFailure)
         log.warning("delivering outbox message %s failed: %s", claimed.id, exc)
@@ -170,18 +170,24 @@ def build_message(
     return message
 
 
-def _relay(settings: Settings, message: EmailMessage) -> None:
-    with smtplib.SMTP(
-        settings.smtp_relay_host, settings.smtp_relay_port, timeout=SMTP_TIMEOUT
-    ) as smtp:
-        try:
-            smtp.send_message(message, from_addr=settings.smtp_from)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise _PermanentFailure(f"recipient refused: {exc.recipients}") from exc
-        except smtplib.SMTPResponseException as exc:
-            if 500 <= exc.smtp_code < 600:
-                raise _PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
-            raise
+async def _relay(settings: Settings, message: EmailMessage) -> None:
+    # aiosmtplib keeps delivery on the event loop: a slow relay holds up no thread pool,
+    # and the worker that also delivers webhooks stays one asyncio program.
+    try:
+        await aiosmtplib.send(
+            message,
+            sender=settings.smtp_from,
+            hostname=settings.smtp_relay_host,
+            port=settings.smtp_relay_port,
+            timeout=SMTP_TIMEOUT,
+        )
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        refused = [f"{r.recipient} ({r.code})" for r in exc.recipients]
+        raise _PermanentFailure(f"recipient refused: {refused}") from exc
+    except aiosmtplib.SMTPResponseException as exc:
+        if 500 <= exc.code < 600:
+            raise _PermanentFailure(f"{exc.code} {exc.message!r}") from exc
+        raise
 
 
 #: Letters whose text carries a one-time secret link: kept only until they are sent.

@@ -37,6 +37,7 @@ from core.receipts.guessing import (
 )
 from core.receipts.services import (
     AppealIn,
+    EscalationIn,
     FollowUp,
     FollowUpMessageIn,
     PublicComplaint,
@@ -219,6 +220,14 @@ class FollowUpController(Controller):
         """Open the next level of appeal (409 before an answer, after the last level or window)."""
         with counting_refusal(request.scope):
             return await services.appeal(data)
+
+    @post("/escalate", status_code=HTTP_200_OK, summary="Ask for a supervisor")
+    async def escalate(
+        self, request: Request[Any, Any, Any], data: JSONBody[EscalationIn]
+    ) -> FollowUp:
+        """Escalate the case to a supervisor with the complainant's reason (409 unless open)."""
+        with counting_refusal(request.scope):
+            return await services.escalate(data)
 
     @post("/survey", status_code=HTTP_201_CREATED, summary="Answer the satisfaction survey")
     async def answer_survey(

@@ -46,7 +46,12 @@ from core.cases.services import register_case
 from core.cases.tables import Case, Correspondence
 from core.errors import InvalidInput
 from core.ids import uuid7
-from core.lifecycle.services import acknowledge_on_arrival, appeal_by_complainant, can_appeal
+from core.lifecycle.services import (
+    acknowledge_on_arrival,
+    appeal_by_complainant,
+    can_appeal,
+    escalate_by_complainant,
+)
 from core.lifecycle.tables import CaseSurvey
 from core.receipts.guessing import RefusedSecret
 from core.receipts.tables import CaseReceipt
@@ -134,6 +139,13 @@ class ReceiptIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class AppealIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The complainant's appeal against the answer they were sent, with its grounds."""
+
+    receipt: ReceiptText
+    reason: Narrative
+
+
+class EscalationIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The complainant's request that a supervisor take over the case, and why."""
 
     receipt: ReceiptText
     reason: Narrative
@@ -306,6 +318,16 @@ async def appeal(data: AppealIn) -> FollowUp:
     if not reason:
         raise InvalidInput("reason", "say why the answer is not right")
     await appeal_by_complainant(holder.case_id, reason, actor=PUBLIC_ACTOR)
+    return await case_as_seen(holder)
+
+
+async def escalate(data: EscalationIn) -> FollowUp:
+    """Escalate the receipt's open case to a supervisor; return the case as they see it."""
+    holder = await open_receipt(data.receipt)
+    reason = data.reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "say why a supervisor should look at it")
+    await escalate_by_complainant(holder.case_id, reason, actor=PUBLIC_ACTOR)
     return await case_as_seen(holder)
 
 

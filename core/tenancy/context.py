@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -89,20 +90,48 @@ async def tenant_transaction(
         row = await transaction.connection.fetchrow(
             _ENTER_TENANT.format(where=where), value, list(statuses)
         )
-        tenant = None
-        if row is not None:
-            tenant = TenantContext(
-                id=row["id"],
-                slug=row["slug"],
-                name=row["name"],
-                reference_prefix=row["reference_prefix"],
-                timezone=row["timezone"],
-                default_language=row["default_language"],
-                status=row["status"],
-                sector=row["sector"],
-            )
+        tenant = _context(row)
         token = _current.set(tenant)
         try:
             yield tenant, transaction
         finally:
             _current.reset(token)
+
+
+@asynccontextmanager
+async def within_tenant(tenant_id: UUID) -> AsyncIterator[TenantContext | None]:
+    """Scope the already open transaction to an active tenant, for the block only.
+
+    For work that crosses tenants in one transaction (the deadline worker holds its
+    claimed batch until it commits): the setting is transaction-local and is set
+    again for each tenant, and cleared when the block ends. Yields None, and sees
+    no tenant rows, when the tenant is not active.
+    """
+    transaction = DB.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("within_tenant needs an open transaction")
+    row = await transaction.connection.fetchrow(
+        _ENTER_TENANT.format(where="id = $1"), tenant_id, ["active"]
+    )
+    tenant = _context(row)
+    token = _current.set(tenant)
+    try:
+        yield tenant
+    finally:
+        _current.reset(token)
+        await transaction.connection.execute("SELECT set_config('querela.tenant_id', '', true)")
+
+
+def _context(row: Mapping[str, Any] | None) -> TenantContext | None:
+    if row is None:
+        return None
+    return TenantContext(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        reference_prefix=row["reference_prefix"],
+        timezone=row["timezone"],
+        default_language=row["default_language"],
+        status=row["status"],
+        sector=row["sector"],
+    )

@@ -98,6 +98,8 @@ async def test_admin_issues_a_key_that_registers_and_reads_cases(
     assert await audit_trail(tenant) == [
         ("api_key.issued", f"staff:{admin.staff_id}"),
         ("case.registered", f"api-key:{key['id']}"),
+        ("team.created", f"api-key:{key['id']}"),
+        ("case.routed", f"api-key:{key['id']}"),
         ("case.viewed", f"api-key:{key['id']}"),
     ]
     [shown] = (await client.get(KEYS, headers=on(tenant, **admin.bearer))).json()["items"]
@@ -383,6 +385,8 @@ async def test_cli_issues_lists_and_revokes_keys(
     assert [a for a, _ in await audit_trail(tenant)] == [
         "api_key.issued",
         "case.registered",
+        "team.created",
+        "case.routed",
         "api_key.revoked",
     ]
 

@@ -168,6 +168,7 @@ async def test_a_complaint_through_every_state(
     assert len((await client.get("/api/v1/cases", headers=tenant.headers)).json()["items"]) == 1
     assert await actions(tenant, cid) == [
         "case.registered",
+        "case.routed",
         "case.viewed",
         "mail.queued",
         "case.acknowledge",

@@ -246,6 +246,7 @@ async def test_automatic_acknowledgement_of_an_emailed_complaint(client, tenant,
     assert summary["status"] == "acknowledged"
     assert await audit_actions(tenant, summary["id"]) == [
         "case.registered",
+        "case.routed",
         "mail.queued",
         "case.acknowledge",
     ]

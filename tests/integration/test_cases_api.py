@@ -70,7 +70,12 @@ async def test_registration_and_reading_are_audited_in_a_hash_chain(
 
     async with tenant_transaction(slug=tenant.slug):
         events = await AuditEvent.select().order_by(AuditEvent.seq)
-    assert [(e["seq"], e["action"]) for e in events] == [(1, "case.registered"), (2, "case.viewed")]
+    assert [(e["seq"], e["action"]) for e in events] == [
+        (1, "case.registered"),
+        (2, "team.created"),  # the default queue, made for the first case
+        (3, "case.routed"),
+        (4, "case.viewed"),
+    ]
     assert events[0]["prev_hash"] == "0" * 64
     assert events[1]["prev_hash"] == events[0]["hash"]
     assert str(events[0]["case_id"]) == case["id"]
@@ -139,7 +144,12 @@ async def test_triage_changes_fields_and_refuses_a_stale_version(
         row = await Case.select(Case.severity).where(Case.reference == case["reference"]).first()
         actions = await AuditEvent.select(AuditEvent.action).order_by(AuditEvent.seq)
     assert row == {"severity": "high"}
-    assert [a["action"] for a in actions] == ["case.registered", "case.updated"]
+    assert [a["action"] for a in actions] == [
+        "case.registered",
+        "team.created",
+        "case.routed",
+        "case.updated",
+    ]
 
 
 async def test_tenant_header_addresses_a_tenant_for_api_clients(

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ import pytest
 from core.db.servers import DatabaseTarget
 from tenants.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.fixtures.keycloak import KeycloakInstance
+from tests.fixtures.processes import ready_server
 
 QUERELA = str(Path(sys.executable).with_name("querela"))
 
@@ -60,51 +59,26 @@ def test_tenants_create_and_list(db_env):
     assert bad.returncode == 2 and "slug" in bad.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def querela_dev(data_dir: Path, keycloak: KeycloakInstance) -> Iterator[str]:
     """Run `querela dev` as the README says, on a free port; yield its base URL.
 
-    It uses the suite's Keycloak rather than starting a second one.
+    It uses the suite's Keycloak rather than starting a second one, and is
+    stopped with Ctrl+C as a developer stops it.
     """
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "QUERELA_"))}
     env["QUERELA_DATA_DIR"] = str(data_dir)
     env["QUERELA_DEV_KEYCLOAK"] = "0"
     env["KEYCLOAK_URL"] = keycloak.url
-    process = subprocess.Popen(
-        [QUERELA, "dev", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(f"querela dev exited: {process.stdout.read()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise AssertionError("querela dev did not become ready in 90 s")
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
+    with ready_server("dev", env, timeout=90) as (base, process):
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            yield base
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def test_dev_serves_the_api_and_keeps_data_across_restarts(

@@ -20,6 +20,9 @@ import httpx
 import jwt
 from litestar import Litestar
 
+from core.auth.tables import StaffMember
+from core.notify.services import notify
+from core.notify.tables import Notification
 from core.receipts import survey
 from core.tenancy.context import tenant_transaction
 from tenants.provisioning import create_tenant
@@ -180,6 +183,41 @@ class Sweep:
             "api key", lambda: self.call("POST", "/api/v1/api-keys", body, as_=self.staff)
         )
         return str(key["id"])
+
+    async def notification_id(self) -> str:
+        """A notice to the sweep's staff member (nothing in the API makes one on request)."""
+
+        async def make() -> str:
+            case_id = uuid.UUID(str((await self.case())["id"]))
+            async with tenant_transaction(tenant_id=self.tenant.id):
+                me = await StaffMember.select(StaffMember.id).where(
+                    StaffMember.email == self.staff[0]
+                )
+                await notify(
+                    recipients=[me[0]["id"]],
+                    kind="swept",
+                    subject="Swept",
+                    body="A notice.",
+                    case_id=case_id,
+                    actor="sweep",
+                )
+                made = (
+                    await Notification.select(Notification.id)
+                    .where(Notification.staff_id == me[0]["id"])
+                    .order_by(Notification.id, ascending=False)
+                    .first()
+                )
+            assert made is not None
+            return str(made["id"])
+
+        return str(await self.made("notification", make))
+
+    async def webhook_id(self) -> str:
+        body = {"url": "http://127.0.0.1:9/swept", "events": ["case.escalated"]}
+        hook = await self.made(
+            "webhook", lambda: self.call("POST", "/api/v1/webhooks", body, as_=self.staff)
+        )
+        return str(hook["id"])
 
     async def tenant_slug(self) -> str:
         """A tenant of its own for the platform routes to act on."""

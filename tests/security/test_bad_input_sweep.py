@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
 from urllib.parse import quote
@@ -262,11 +263,16 @@ REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
     "task_id": lambda sweep, _: sweep.task_id(),
     "attachment_id": lambda sweep, _: sweep.attachment_id(),
     "key_id": lambda sweep, _: sweep.api_key_id(),
+    "notification_id": lambda sweep, _: sweep.notification_id(),
+    "webhook_id": lambda sweep, _: sweep.webhook_id(),
+    "team_id": lambda sweep, _: _team(sweep, "id"),
+    "rule_id": lambda sweep, _: _rule_id(sweep),
     "slug": lambda sweep, _: sweep.tenant_slug(),
     "action": lambda *_: _fixed("put_on_hold"),
     "name": lambda sweep, _: _fixed(sweep.plugin),
     "file_path": lambda *_: _fixed("querela.css"),
     "kind": lambda *_: _fixed("category"),
+    "deadline_kind": lambda *_: _fixed("final_response"),
     "code": lambda *_: _fixed("swept-term"),
     # The survey page looks no token up; any well-formed one shows the form.
     "token": lambda *_: _fixed("swept-survey-link-token-0123456789"),
@@ -288,8 +294,60 @@ async def _triage(sweep: Sweep) -> dict[str, Any]:
     return {"version": (await sweep.case())["version"], "severity": "high"}
 
 
+async def _extension(sweep: Sweep) -> dict[str, Any]:
+    """A week more than the swept case's final response has now."""
+    case_id = (await sweep.case())["id"]
+    listed = await sweep.call("GET", f"/api/v1/cases/{case_id}/deadlines", as_=sweep.staff)
+    [final] = [d for d in listed["deadlines"] if d["kind"] == "final_response"]
+    later = datetime.fromisoformat(final["due_at"]) + timedelta(days=7)
+    return {"due_at": later.isoformat(), "reason": "The complainant asked for more time"}
+
+
 async def _with_closed(sweep: Sweep, secret: str, **body: Any) -> dict[str, Any]:
     return {secret: (await sweep.closed_case())[secret], **body}
+
+
+async def _team(sweep: Sweep, field: str) -> str:
+    """A team of the sweep's tenant (its ``id`` or ``name``), made on first use."""
+    body = {"name": f"Swept {uuid.uuid4().hex[:8]}"}
+    team = await sweep.made(
+        "team", lambda: sweep.call("POST", "/api/v1/teams", body, as_=sweep.staff)
+    )
+    return str(team[field])
+
+
+async def _rule_id(sweep: Sweep) -> str:
+    """A routing rule that matches no swept case, so that their routing stays the default."""
+
+    async def make() -> Any:
+        body = await _new_rule(sweep)
+        return await sweep.call("POST", "/api/v1/routing-rules", body, as_=sweep.staff)
+
+    return str((await sweep.made("rule", make))["id"])
+
+
+async def _new_rule(sweep: Sweep) -> dict[str, Any]:
+    team = await _team(sweep, "name")
+    return {"name": "Swept", "team": team, "conditions": {"keywords": ["no-swept-case-says"]}}
+
+
+async def _team_body(sweep: Sweep) -> dict[str, Any]:
+    return {"team": await _team(sweep, "name")}
+
+
+async def _rule_order(sweep: Sweep) -> dict[str, Any]:
+    await _rule_id(sweep)
+    listed = await sweep.call("GET", "/api/v1/routing-rules", as_=sweep.staff)
+    return {"rule_ids": [rule["id"] for rule in listed]}
+
+
+async def _escalation(sweep: Sweep) -> dict[str, Any]:
+    """An open public complaint's receipt: escalating it once makes it unescalatable."""
+    complaint = {"subject": "Swept", "description": "A complaint.", "anonymous": True}
+    submitted = await sweep.made(
+        "open receipt", lambda: sweep.call("POST", "/public/v1/complaints", complaint)
+    )
+    return {"receipt": submitted["receipt"], "reason": "Nobody answers me."}
 
 
 #: Valid bodies the schema alone does not give; every other route gets its schema's smallest.
@@ -303,7 +361,19 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     "POST /api/v1/cases/{key}/records": lambda _: _fixed({"kind": "note", "title": "Phoned"}),
     "POST /api/v1/cases/{case_key}/attachments": lambda _: _fixed(Upload()),
     "PATCH /api/v1/policy": lambda _: _fixed({"duplicate_window_hours": 72}),
+    # Port 9 (discard) on this machine: a valid endpoint that no delivery ever reaches.
+    "POST /api/v1/webhooks": lambda _: _fixed(
+        {"url": "http://127.0.0.1:9/swept", "events": ["case.escalated"]}
+    ),
+    "POST /api/v1/cases/{key}/deadlines/{deadline_kind}/extend": _extension,
     "PUT /api/v1/plugins/{name}/settings": lambda _: _fixed({"regulator": "Ombudsman"}),
+    "POST /api/v1/teams": lambda _: _fixed({"name": f"Swept {uuid.uuid4().hex[:8]}"}),
+    "PATCH /api/v1/teams/{team_id}": lambda _: _fixed({"assignment": "least_loaded"}),
+    "POST /api/v1/routing-rules": _new_rule,
+    "PATCH /api/v1/routing-rules/{rule_id}": lambda _: _fixed({"active": True}),
+    "PUT /api/v1/routing-rules/order": _rule_order,
+    "POST /api/v1/cases/{key}/assign": lambda sweep: _team_body(sweep),
+    "POST /public/v1/followup/escalate": _escalation,
     "POST /public/v1/followup": lambda sweep: _fixed({"receipt": sweep.receipt}),
     "POST /public/v1/followup/messages": lambda sweep: _fixed(
         {"receipt": sweep.receipt, "message": "Any news?"}

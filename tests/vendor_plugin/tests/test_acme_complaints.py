@@ -40,7 +40,7 @@ async def test_acknowledgement_is_due_after_five_english_business_days(
 ) -> None:
     case = await querela_register_case(received_at=received)
 
-    [deadline] = case.deadlines
+    [deadline] = [d for d in case.deadlines if d.source == "acme_complaints"]
     assert deadline.kind == "acme.acknowledgement"
     assert deadline.source == "acme_complaints"
     assert deadline.due_at == due.replace(tzinfo=LONDON)
@@ -57,7 +57,7 @@ class TestConfigured:
     ) -> None:
         case = await querela_register_case(received_at=datetime(2025, 6, 2, 9, 0, tzinfo=LONDON))
 
-        [deadline] = case.deadlines
+        [deadline] = [d for d in case.deadlines if d.source == "acme_complaints"]
         assert deadline.due_at == datetime(2025, 6, 4, 23, 59, 59, 999999, tzinfo=LONDON)
 
 

@@ -1,0 +1,1 @@
+"""Deadlines of a case: counted from the tenant's policy, stopped on hold, extended with reasons."""

@@ -1,0 +1,1 @@
+"""The worker: fires deadline reminders and breaches, and runs the delivery jobs."""
