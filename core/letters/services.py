@@ -51,7 +51,7 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("acknowledgement", "de"): (
         "Ihre Beschwerde {{ reference }} ist eingegangen",
-        "Guten Tag {{ complainant }},\n\n"
+        "Guten Tag{% if complainant %} {{ complainant }}{% endif %},\n\n"
         'vielen Dank für Ihre Beschwerde vom {{ received_date }} zu "{{ subject }}". '
         "Wir haben sie unter dem Aktenzeichen {{ reference }} erfasst; bitte geben Sie "
         "es bei jeder Nachricht an.\n\n"
@@ -88,7 +88,7 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("survey_invitation", "de"): (
         "Wie zufrieden waren Sie mit der Bearbeitung Ihrer Beschwerde {{ reference }}?",
-        "Guten Tag {{ complainant }},\n\n"
+        "Guten Tag{% if complainant %} {{ complainant }}{% endif %},\n\n"
         "Ihre Beschwerde {{ reference }} ist abgeschlossen. Würden Sie uns sagen, wie "
         "zufrieden Sie mit der Bearbeitung sind? Es dauert nur eine Minute:\n\n"
         "{{ survey_link }}\n\n"
@@ -96,6 +96,129 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "möchten, ignorieren Sie diese Nachricht einfach.\n\n"
         "{{ organisation }}\n",
     ),
+    ("acknowledgement", "ru"): (
+        "Мы получили вашу жалобу {{ reference }}",
+        "Здравствуйте{% if complainant %}, {{ complainant }}{% endif %}!\n\n"
+        "Благодарим вас за жалобу от {{ received_date }} по теме «{{ subject }}». "
+        "Мы зарегистрировали её под номером {{ reference }}; пожалуйста, указывайте его "
+        "в каждом письме к нам.\n\n"
+        "Мы рассмотрим жалобу и ответим вам в письменной форме.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("acknowledgement", "et"): (
+        "Oleme teie kaebuse {{ reference }} kätte saanud",
+        "Lugupeetud {{ complainant }}\n\n"
+        "Täname teid {{ received_date }} esitatud kaebuse eest teemal „{{ subject }}“. "
+        "Registreerisime selle viitenumbriga {{ reference }}; palun märkige see igasse "
+        "kirja, mille meile saadate.\n\n"
+        "Uurime asja ja vastame teile kirjalikult.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("final_response", "de"): (
+        "Unsere Antwort auf Ihre Beschwerde {{ reference }}",
+        "Guten Tag{% if complainant %} {{ complainant }}{% endif %},\n\n"
+        "wir haben die Prüfung Ihrer Beschwerde {{ reference }} abgeschlossen.\n\n"
+        "{{ response }}\n\n"
+        "Ergebnis: {{ outcome }}.\n"
+        "{% if redress %}Ausgleich: {{ redress }}\n{% endif %}"
+        "{% if actions %}Was wir unternehmen: {{ actions }}\n{% endif %}\n"
+        "{{ organisation }}\n",
+    ),
+    ("final_response", "ru"): (
+        "Наш ответ на вашу жалобу {{ reference }}",
+        "Здравствуйте{% if complainant %}, {{ complainant }}{% endif %}!\n\n"
+        "Мы завершили рассмотрение вашей жалобы {{ reference }}.\n\n"
+        "{{ response }}\n\n"
+        "Решение: жалоба {{ outcome }}.\n"
+        "{% if redress %}Возмещение: {{ redress }}\n{% endif %}"
+        "{% if actions %}Что мы сделаем: {{ actions }}\n{% endif %}\n"
+        "{{ organisation }}\n",
+    ),
+    ("final_response", "et"): (
+        "Vastus teie kaebusele {{ reference }}",
+        "Lugupeetud {{ complainant }}\n\n"
+        "Oleme teie kaebuse {{ reference }} läbi vaadanud.\n\n"
+        "{{ response }}\n\n"
+        "Otsus: kaebus {{ outcome }}.\n"
+        "{% if redress %}Hüvitis: {{ redress }}\n{% endif %}"
+        "{% if actions %}Mida me ette võtame: {{ actions }}\n{% endif %}\n"
+        "{{ organisation }}\n",
+    ),
+    ("appeal_response", "de"): (
+        "Unsere Antwort auf Ihren Widerspruch zu {{ reference }}",
+        "Guten Tag{% if complainant %} {{ complainant }}{% endif %},\n\n"
+        "wir haben Ihren Widerspruch (Stufe {{ appeal_level }}) zur Beschwerde "
+        "{{ reference }} geprüft.\n\n"
+        "{{ response }}\n\n"
+        "Ergebnis: {{ outcome }}.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("appeal_response", "ru"): (
+        "Наш ответ на вашу апелляцию по жалобе {{ reference }}",
+        "Здравствуйте{% if complainant %}, {{ complainant }}{% endif %}!\n\n"
+        "Мы рассмотрели вашу апелляцию (уровень {{ appeal_level }}) по жалобе "
+        "{{ reference }}.\n\n"
+        "{{ response }}\n\n"
+        "Решение: жалоба {{ outcome }}.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("appeal_response", "et"): (
+        "Vastus teie edasikaebusele kaebuse {{ reference }} kohta",
+        "Lugupeetud {{ complainant }}\n\n"
+        "Oleme läbi vaadanud teie edasikaebuse (tase {{ appeal_level }}) kaebuse "
+        "{{ reference }} kohta.\n\n"
+        "{{ response }}\n\n"
+        "Otsus: kaebus {{ outcome }}.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("survey_invitation", "ru"): (
+        "Как мы рассмотрели вашу жалобу {{ reference }}?",
+        "Здравствуйте{% if complainant %}, {{ complainant }}{% endif %}!\n\n"
+        "Рассмотрение вашей жалобы {{ reference }} завершено. Расскажите, пожалуйста, "
+        "насколько вы довольны тем, как мы с ней работали. Это займёт минуту:\n\n"
+        "{{ survey_link }}\n\n"
+        "Ссылка действует один раз и только для этой жалобы. Если не хотите отвечать, "
+        "просто оставьте это письмо без ответа.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("survey_invitation", "et"): (
+        "Kuidas me teie kaebusega {{ reference }} tegelesime?",
+        "Lugupeetud {{ complainant }}\n\n"
+        "Teie kaebuse {{ reference }} menetlus on lõppenud. Kas ütleksite meile, kui rahul "
+        "olete sellega, kuidas me seda menetlesime? See võtab ühe minuti:\n\n"
+        "{{ survey_link }}\n\n"
+        "Link töötab üks kord ja ainult selle kaebuse jaoks. Kui te ei soovi vastata, "
+        "jätke see kiri tähelepanuta.\n\n"
+        "{{ organisation }}\n",
+    ),
+}
+
+#: The outcome of a decision in the words of each letter language (the core's codes
+#: arrive as "upheld", "partly upheld", "not upheld").
+OUTCOME_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        "upheld": "stattgegeben",
+        "partly upheld": "teilweise stattgegeben",
+        "not upheld": "nicht stattgegeben",
+    },
+    "ru": {
+        "upheld": "удовлетворена",
+        "partly upheld": "удовлетворена частично",
+        "not upheld": "не удовлетворена",
+    },
+    "et": {
+        "upheld": "rahuldatud",
+        "partly upheld": "osaliselt rahuldatud",
+        "not upheld": "jäetud rahuldamata",
+    },
+}
+#: How a letter addresses a complainant whose name it does not know (empty: the
+#: language's templates then greet without a name).
+UNNAMED: dict[str, str] = {
+    "en": "complainant",
+    "de": "",
+    "ru": "",
+    "et": "kaebuse esitaja",
 }
 
 
@@ -113,6 +236,9 @@ async def compose(kind: str, language: str, variables: dict[str, Any]) -> Letter
     """Render the tenant's (or the default) template of ``kind`` in ``language``."""
     subject_template, body_template, used = await _template(kind, language)
     values = {name: variables.get(name, "") for name in VARIABLES}
+    if values["complainant"] in ("", UNNAMED["en"]):
+        values["complainant"] = UNNAMED.get(used, UNNAMED["en"])
+    values["outcome"] = OUTCOME_WORDS.get(used, {}).get(values["outcome"], values["outcome"])
     try:
         subject = _ENV.from_string(subject_template).render(values).strip()
         body = _ENV.from_string(body_template).render(values)

@@ -160,7 +160,8 @@ async def _fire(
         SELECT d.id, d.case_id, d.kind, d.label, d.due_at, d.met_at, d.paused_since,
                c.reference, c.assignee_staff_id,
                ARRAY(SELECT f.stage FROM deadline_firing f
-                     WHERE f.tenant_id = d.tenant_id AND f.deadline_id = d.id) AS fired
+                     WHERE f.tenant_id = d.tenant_id AND f.deadline_id = d.id
+                       AND f.due_at = d.due_at) AS fired
         FROM deadline d JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id
         WHERE d.id = ANY($1::uuid[])
         """,
@@ -198,7 +199,7 @@ async def _record(
         INSERT INTO deadline_firing (tenant_id, id, deadline_id, case_id, stage, due_at,
                                      fired_at, worker)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (tenant_id, deadline_id, stage) DO NOTHING
+        ON CONFLICT (tenant_id, deadline_id, stage, due_at) DO NOTHING
         RETURNING id
         """,
         tenant.id,

@@ -2,7 +2,8 @@
 
 A deadline has stages in a fixed order: one reminder per policy hour, longest
 first (``reminder_72h``, ``reminder_24h``), then ``breach`` at ``due_at``. Stages
-fire in that order and each at most once. When a worker finds several stages
+fire in that order and each at most once per due time: a deadline that moves (an
+extension, a clock stop) starts a new round. When a worker finds several stages
 due at once (a deadline set close to its due time, or workers that were down),
 only the latest fires: a 72-hour reminder is no use once the 24-hour one is due.
 """

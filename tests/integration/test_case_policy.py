@@ -424,3 +424,44 @@ async def test_control_characters_are_refused_with_a_plain_message(client, tenan
     assert "subject" in problem["key"]
     fine = await register(client, tenant, description="Tabs\tand\r\nline breaks are text.")
     assert fine["correspondence"][0]["body"] == "Tabs\tand\r\nline breaks are text."
+
+
+# -- letters in the complainant's language --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "person", "greeting", "outcome"),
+    [
+        ("ru", {"anonymous": True}, "Здравствуйте!", "Решение: жалоба удовлетворена частично."),
+        (
+            "et",
+            {"name": "Mari Maasikas"},
+            "Lugupeetud Mari Maasikas",
+            "kaebus osaliselt rahuldatud",
+        ),
+        ("de", {"anonymous": True}, "Guten Tag,", "Ergebnis: teilweise stattgegeben."),
+    ],
+)
+async def test_letters_go_out_in_the_complainants_language(
+    client, tenant, language, person, greeting, outcome
+):
+    supervisor = as_(tenant, await tenant.add_staff(roles=("supervisor",)))
+    case = await register(client, tenant, language=language, complainant=person)
+    for action, headers, body in (
+        ("acknowledge", None, {}),
+        ("start_investigation", None, {}),
+        ("propose_decision", None, {"outcome": "partly_upheld"}),
+        ("approve_decision", supervisor, {}),
+        ("respond", None, {"response": "…"}),
+    ):
+        response = await act(client, tenant, case["id"], action, headers, **body)
+        assert response.status_code == 200, (action, response.text)
+    letters = [
+        c["body"]
+        for c in (await read(client, tenant, case["id"]))["correspondence"]
+        if c["direction"] == "outbound"
+    ]
+    assert len(letters) == 2
+    assert all(greeting in letter for letter in letters), letters
+    assert outcome in letters[1]
+    assert "complainant" not in " ".join(letters)

@@ -336,3 +336,27 @@ async def test_a_tenant_whose_firing_fails_waits_and_the_others_fire(
         "SELECT next_fire_at FROM deadline_timer WHERE deadline_id = $1", broken
     )
     assert retry_at > now() + timedelta(minutes=4)
+
+
+async def test_an_extended_deadline_that_runs_out_again_breaches_again_once(
+    tenant: TenantHandle,
+    relayed: Settings,
+    smtp: tuple[Mailbox, int],
+    owner: asyncpg.Connection,
+):
+    mailbox, _ = smtp
+    label = f"Extended {uuid.uuid4().hex[:8]}"
+    [deadline_id] = await open_deadlines(tenant, label, 1, now() - timedelta(minutes=5))
+
+    await run_once(relayed)  # breached
+    await move_due(tenant, deadline_id, now() + timedelta(days=10))  # extended
+    await run_once(relayed)  # nothing is due under the new time
+    await move_due(tenant, deadline_id, now() - timedelta(minutes=1))  # and missed again
+    await run_once(relayed)
+    await run_once(relayed)
+    await deliver_all(relayed)
+
+    fired = await firings(owner, [deadline_id])
+    assert sorted(r["stage"] for r in fired) == ["breach", "breach"]
+    pages = mails(mailbox, tenant.staff.email, f"Deadline breached: {label}")
+    assert len(pages) == 2
