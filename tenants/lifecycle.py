@@ -8,7 +8,6 @@ within the grace period cancels the deletion.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -21,6 +20,7 @@ from core.db.placement import placement_of
 from core.errors import Conflict, InvalidInput
 from core.tenancy.context import tenant_transaction
 from core.tenancy.tables import Tenant
+from core.text import CONTROL_CHARACTERS, has_control_characters
 from tenants.keycloak import IdentityProviderError, KeycloakControlPlane
 from tenants.provisioning import TenantInfo, get_tenant
 
@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 #: Days between a deletion request and the purge, unless the caller says otherwise.
 DEFAULT_GRACE_DAYS = 30
-#: Control characters other than tab and line breaks, which a reason may hold.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 async def suspend(slug: str, reason: str, *, actor: str = "platform") -> TenantInfo:
@@ -41,8 +39,8 @@ async def suspend(slug: str, reason: str, *, actor: str = "platform") -> TenantI
     reason = reason.strip()
     if not reason or len(reason) > 500:
         raise InvalidInput("reason", "must be 1-500 characters")
-    if _CONTROL.search(reason):
-        raise InvalidInput("reason", "must not contain control characters")
+    if has_control_characters(reason):
+        raise InvalidInput("reason", CONTROL_CHARACTERS)
     async with tenant_transaction(slug=slug) as (tenant, tx):
         if tenant is None:
             raise await _not_in_state(slug, "active")

@@ -25,6 +25,7 @@ from core.errors import Conflict, InvalidInput, NotFound, QuerelaError
 from core.ids import uuid7
 from core.tenancy.context import tenant_transaction
 from core.tenancy.tables import Tenant
+from core.text import CONTROL_CHARACTERS, has_control_characters
 from tenants.keycloak import IdentityProviderError, KeycloakControlPlane
 
 #: Host labels the service keeps for itself.
@@ -40,8 +41,6 @@ ADMIN_ROLE = "tenant-admin"
 _SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _PREFIX = re.compile(r"^[A-Z0-9]{1,12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-#: Control characters: a name is one line of printable text.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: What a tenant can be; ``list_tenants`` filters by these.
 STATUSES = ("provisioning", "active", "suspended", "pending_deletion")
 
@@ -92,8 +91,8 @@ def _validated(slug: str, name: str, reference_prefix: str, timezone: str) -> tu
         raise InvalidInput("slug", f"{slug!r} is reserved")
     if not name or len(name) > 200:
         raise InvalidInput("name", "must be 1-200 characters")
-    if _CONTROL.search(name):
-        raise InvalidInput("name", "must not contain control characters")
+    if has_control_characters(name, multiline=False):
+        raise InvalidInput("name", CONTROL_CHARACTERS)
     if not _PREFIX.match(reference_prefix):
         raise InvalidInput("reference_prefix", "use 1-12 upper-case letters or digits")
     try:

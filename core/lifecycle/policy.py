@@ -22,7 +22,7 @@ from core.errors import InvalidInput
 from core.ids import uuid7
 from core.lifecycle.tables import CasePolicy
 from core.sdk import AppealLevel, BusinessCalendar, add_calendar_days
-from core.tenancy.context import current_tenant
+from core.tenancy.context import current_tenant, transaction_memo
 
 #: Hours before due at which deadline reminders fire, in any order.
 ReminderHours = Annotated[list[Annotated[int, Meta(ge=1, le=720)]], Meta(max_length=5)]
@@ -73,12 +73,22 @@ class PolicyChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 _FIELDS = tuple(Policy.__struct_fields__)
+_MEMO_KEY = "policy"
 
 
 async def current_policy() -> Policy:
-    """The current tenant's policy (the defaults when it never changed any)."""
+    """The current tenant's policy (the defaults when it never changed any).
+
+    Read once per transaction: a registration consults it at several steps.
+    """
+    memo = transaction_memo()
+    if _MEMO_KEY in memo:
+        policy: Policy = memo[_MEMO_KEY]
+        return policy
     row = await CasePolicy.select(*(getattr(CasePolicy, f) for f in _FIELDS)).first()
-    return Policy(**row) if row else Policy()
+    policy = Policy(**row) if row else Policy()
+    memo[_MEMO_KEY] = policy
+    return policy
 
 
 async def update_policy(changes: PolicyChanges, *, actor: str) -> Policy:
@@ -108,6 +118,7 @@ async def update_policy(changes: PolicyChanges, *, actor: str) -> Policy:
         for f in _FIELDS
         if getattr(before, f) != getattr(after, f)
     }
+    transaction_memo()[_MEMO_KEY] = after
     await audit.record("policy.updated", actor=actor, detail={"changed": changed})
     return after
 

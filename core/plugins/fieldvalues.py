@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from core.errors import InvalidInput
 from core.sdk import FieldType
+from core.text import has_control_characters
 
 #: Longest text a field accepts.
 MAX_TEXT = 10_000
-#: Control characters; a ``text`` field may still hold tabs and line breaks.
-_CONTROL = {
-    "string": re.compile(r"[\x00-\x1f\x7f]"),
-    "text": re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"),
-}
 
 
 def checked_value(
@@ -32,7 +27,7 @@ def checked_value(
     if kind in ("string", "text"):
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             raise InvalidInput(where, f"must be text of at most {MAX_TEXT:,} characters")
-        if _CONTROL[kind].search(value):
+        if has_control_characters(value, multiline=kind == "text"):
             raise InvalidInput(where, "must not contain control characters")
         return value
     if kind == "boolean":

@@ -16,7 +16,7 @@ from core.plugins.fieldvalues import checked_value
 from core.plugins.host import PluginHost, plugin_host
 from core.plugins.tables import TenantPlugin
 from core.sdk import PluginInfo, SettingField, TenantView
-from core.tenancy.context import current_tenant
+from core.tenancy.context import current_tenant, transaction_memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +57,21 @@ async def tenant_plugins(host: PluginHost | None = None) -> TenantPlugins:
     """The current tenant's plugin state (plugins no longer installed are left out)."""
     host = host or plugin_host()
     current_tenant()
+    # Read once per transaction and host: registration consults it at several steps.
+    memo, key = transaction_memo(), f"plugins:{id(host)}"
+    if key in memo:
+        cached: TenantPlugins = memo[key]
+        return cached
     rows = await TenantPlugin.select(
         TenantPlugin.plugin, TenantPlugin.enabled, TenantPlugin.settings
     )
     installed = set(host.infos)
-    return TenantPlugins(
+    state = TenantPlugins(
         enabled=frozenset(r["plugin"] for r in rows if r["enabled"] and r["plugin"] in installed),
         settings={r["plugin"]: _json(r["settings"]) for r in rows if r["plugin"] in installed},
     )
+    memo[key] = state
+    return state
 
 
 async def list_plugins(host: PluginHost | None = None) -> list[PluginStatus]:
@@ -164,6 +171,9 @@ async def _upsert(
         None if settings is None else json.dumps(settings),
         datetime.now(UTC),
     )
+    memo = transaction_memo()
+    for key in [k for k in memo if k.startswith("plugins:")]:
+        del memo[key]
 
 
 def _installed(host: PluginHost, name: str) -> PluginInfo:

@@ -45,6 +45,12 @@ _current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(
     "querela_tenant", default=None
 )
 
+#: What the running tenant transaction has already read and may read again (the
+#: tenant's policy, its plugins): one registration consults them several times.
+_memo: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "querela_tenant_memo", default=None
+)
+
 #: Selects the tenant and scopes the transaction to it in one round trip.
 _ENTER_TENANT = """
 SELECT id, slug, name, reference_prefix, timezone, default_language, status, sector,
@@ -54,6 +60,16 @@ FROM tenant WHERE {where} AND status = ANY($2::text[])
 
 #: Tenants the data plane serves; one being provisioned or deleted serves nothing.
 SERVED_STATUSES = ("active", "suspended")
+
+
+def transaction_memo() -> dict[str, Any]:
+    """A dict that lives as long as the current tenant's part of the transaction.
+
+    Whoever stores something here drops it when it writes what it stored.
+    Outside a tenant transaction it is a fresh dict each time (nothing is kept).
+    """
+    memo = _memo.get()
+    return memo if memo is not None else {}
 
 
 def current_tenant() -> TenantContext:
@@ -91,10 +107,11 @@ async def tenant_transaction(
             _ENTER_TENANT.format(where=where), value, list(statuses)
         )
         tenant = _context(row)
-        token = _current.set(tenant)
+        token, memo = _current.set(tenant), _memo.set({})
         try:
             yield tenant, transaction
         finally:
+            _memo.reset(memo)
             _current.reset(token)
 
 
@@ -114,10 +131,11 @@ async def within_tenant(tenant_id: UUID) -> AsyncIterator[TenantContext | None]:
         _ENTER_TENANT.format(where="id = $1"), tenant_id, ["active"]
     )
     tenant = _context(row)
-    token = _current.set(tenant)
+    token, memo = _current.set(tenant), _memo.set({})
     try:
         yield tenant
     finally:
+        _memo.reset(memo)
         _current.reset(token)
         await transaction.connection.execute("SELECT set_config('querela.tenant_id', '', true)")
 
