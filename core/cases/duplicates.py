@@ -69,26 +69,36 @@ async def link_duplicates(
     """
     if not sender.known or window <= timedelta(0):
         return []
+    # Start from the sender's own parties (indexed by e-mail and by phone), not from every
+    # case of the window: a busy tenant has thousands of those, a sender a handful. The
+    # CTE is materialised so that the planner cannot turn it round on stale statistics.
+    matches, values = [], []
+    if sender.email:
+        matches.append("(p.email IS NOT NULL AND lower(p.email) = lower({}))")
+        values.append(sender.email)
+    if sender.phone:
+        matches.append("(p.phone IS NOT NULL AND p.phone = {})")
+        values.append(sender.phone)
     candidates = await CaseLink.raw(
-        """
+        f"""
+        WITH senders AS MATERIALIZED (
+            SELECT DISTINCT p.case_id FROM party p
+             WHERE p.role = 'complainant' AND ({" OR ".join(matches)})
+        )
         SELECT c.id, c.reference, c.subject,
                (SELECT body FROM correspondence m
                  WHERE m.case_id = c.id AND m.direction = 'inbound'
                  ORDER BY m.occurred_at, m.id LIMIT 1) AS body
-          FROM cases c
-         WHERE c.id <> {}
-           AND c.received_at BETWEEN {} AND {}
-           AND EXISTS (SELECT 1 FROM party p
-                        WHERE p.case_id = c.id AND p.role = 'complainant'
-                          AND (lower(p.email) = lower({}) OR p.phone = {}))
+          FROM senders s JOIN cases c ON c.id = s.case_id
+         WHERE c.id <> {{}}
+           AND c.received_at BETWEEN {{}} AND {{}}
          ORDER BY c.received_at DESC
-         LIMIT {}
+         LIMIT {{}}
         """,
+        *values,
         case_id,
         received_at - window,
         received_at,
-        sender.email,
-        sender.phone,
         MAX_CANDIDATES,
     )
     mine = normalised(text)
