@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -53,6 +54,72 @@ def event_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+#: The columns of an ``audit_event`` row, in table order.
+AUDIT_COLUMNS = (
+    "tenant_id",
+    "id",
+    "seq",
+    "occurred_at",
+    "actor",
+    "action",
+    "case_id",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last event of a tenant's log: what the next one is sealed onto."""
+
+    seq: int = 0
+    hash: str = GENESIS_HASH
+
+
+def seal(
+    tenant_id: UUID,
+    head: ChainHead,
+    *,
+    action: str,
+    actor: str,
+    case_id: UUID | None,
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    """Return the complete row of the event that follows ``head``; writes nothing.
+
+    The caller holds the tenant's audit lock from reading ``head`` until the row is
+    written (``record`` does; the deadline worker's batch read does), and seals the
+    next event onto ``ChainHead(row["seq"], row["hash"])``.
+    """
+    event_id = uuid7()
+    # PostgreSQL keeps microseconds, as Python does: the stored time hashes the same.
+    occurred_at = datetime.now(UTC)
+    seq = head.seq + 1
+    return {
+        "tenant_id": tenant_id,
+        "id": event_id,
+        "seq": seq,
+        "occurred_at": occurred_at,
+        "actor": actor,
+        "action": action,
+        "case_id": case_id,
+        "detail": detail,
+        "prev_hash": head.hash,
+        "hash": event_hash(
+            tenant_id=tenant_id,
+            seq=seq,
+            event_id=event_id,
+            occurred_at=occurred_at,
+            actor=actor,
+            action=action,
+            case_id=case_id,
+            detail=detail,
+            prev_hash=head.hash,
+        ),
+    }
+
+
 async def record(
     action: str,
     *,
@@ -77,36 +144,14 @@ async def record(
         "SELECT seq, hash FROM audit_event WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
         tenant.id,
     )
-    seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS_HASH)
-    event_id = uuid7()
-    # PostgreSQL keeps microseconds, as Python does: the stored time hashes the same.
-    occurred_at = datetime.now(UTC)
-    digest = event_hash(
-        tenant_id=tenant.id,
-        seq=seq,
-        event_id=event_id,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        case_id=case_id,
-        detail=detail,
-        prev_hash=prev_hash,
-    )
+    head = ChainHead(last["seq"], last["hash"]) if last else ChainHead()
+    row = seal(tenant.id, head, action=action, actor=actor, case_id=case_id, detail=detail)
     await conn.execute(
         """
         INSERT INTO audit_event
             (tenant_id, id, seq, occurred_at, actor, action, case_id, detail, prev_hash, hash)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)
         """,
-        tenant.id,
-        event_id,
-        seq,
-        occurred_at,
-        actor,
-        action,
-        case_id,
-        json.dumps(detail),
-        prev_hash,
-        digest,
+        *(json.dumps(row[name]) if name == "detail" else row[name] for name in AUDIT_COLUMNS),
     )
-    return int(seq)
+    return int(row["seq"])

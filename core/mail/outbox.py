@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.utils import make_msgid
+from typing import Any
 from uuid import UUID
 
 from core.audit import services as audit
@@ -21,7 +22,7 @@ from core.errors import InvalidInput, NotFound
 from core.ids import uuid7
 from core.mail.addresses import issue_reply_token
 from core.mail.tables import transaction_connection
-from core.tenancy.context import current_tenant
+from core.tenancy.context import TenantContext, current_tenant
 
 SUBJECT_LIMIT = 300
 #: Headers the outbox sets itself; a caller may not override them.
@@ -48,15 +49,7 @@ async def queue_email(
     their own for the mail.
     """
     tenant = current_tenant()
-    address = _address("to", to)
     subject = _header_text("subject", subject)
-    extra = {name: _header_text(name, value) for name, value in (headers or {}).items()}
-    if RESERVED_HEADERS & {name.lower() for name in extra}:
-        raise InvalidInput("headers", f"may not set {', '.join(sorted(RESERVED_HEADERS))}")
-    if not body.strip():
-        raise InvalidInput("body", "must not be blank")
-    now = datetime.now(UTC)
-    outbox_id = uuid7()
     if case_id is not None:
         reference = await _reference(case_id)
         if reference not in subject:
@@ -64,34 +57,19 @@ async def queue_email(
         reply_token = reply_token or await issue_reply_token(case_id)
     else:
         reply_token = None
-    if len(subject) > SUBJECT_LIMIT:
-        raise InvalidInput("subject", f"is longer than {SUBJECT_LIMIT} characters")
-    # Fixed now, so that a retried delivery is recognisable as the same message.
-    extra["Message-ID"] = make_msgid(idstring=str(outbox_id), domain=tenant.slug + ".querela")
-    connection = transaction_connection()
-    await connection.execute(
-        """
-        INSERT INTO outbox_message
-            (tenant_id, id, case_id, kind, to_address, subject, body, headers, reply_token,
-             created_at, next_attempt_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $10)
-        """,
-        tenant.id,
-        outbox_id,
-        case_id,
-        kind,
-        address,
-        subject,
-        body,
-        json.dumps(extra),
-        reply_token,
-        now,
+    row = outbox_row(
+        tenant,
+        kind=kind,
+        to=to,
+        subject=subject,
+        body=body,
+        case_id=case_id,
+        reply_token=reply_token,
+        headers=headers,
+        now=datetime.now(UTC),
     )
-    # Does not lock an existing row, so queueing never waits on another transaction.
-    await connection.execute(
-        "INSERT INTO mail_outbox_tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING",
-        tenant.id,
-    )
+    await store(row)
+    now = row["created_at"]
     if case_id is not None:
         await Correspondence.insert(
             Correspondence(
@@ -109,9 +87,99 @@ async def queue_email(
         "mail.queued",
         actor=actor,
         case_id=case_id,
-        detail={"kind": kind, "outbox_id": str(outbox_id)},
+        detail=queued_detail(row),
     )
+    outbox_id: UUID = row["id"]
     return outbox_id
+
+
+#: The columns of an ``outbox_message`` row, in table order.
+OUTBOX_COLUMNS = (
+    "tenant_id",
+    "id",
+    "case_id",
+    "kind",
+    "to_address",
+    "subject",
+    "body",
+    "headers",
+    "reply_token",
+    "created_at",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "last_error",
+)
+
+
+def outbox_row(
+    tenant: TenantContext,
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    case_id: UUID | None = None,
+    reply_token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Check a message and return its complete outbox row, due at once; writes nothing.
+
+    For writers that batch rows (the deadline worker); ``queue_email`` stores one.
+    """
+    address = _address("to", to)
+    subject = _header_text("subject", subject)
+    extra = {name: _header_text(name, value) for name, value in (headers or {}).items()}
+    if RESERVED_HEADERS & {name.lower() for name in extra}:
+        raise InvalidInput("headers", f"may not set {', '.join(sorted(RESERVED_HEADERS))}")
+    if not body.strip():
+        raise InvalidInput("body", "must not be blank")
+    if len(subject) > SUBJECT_LIMIT:
+        raise InvalidInput("subject", f"is longer than {SUBJECT_LIMIT} characters")
+    outbox_id = uuid7()
+    # Fixed now, so that a retried delivery is recognisable as the same message.
+    extra["Message-ID"] = make_msgid(idstring=str(outbox_id), domain=tenant.slug + ".querela")
+    return {
+        "tenant_id": tenant.id,
+        "id": outbox_id,
+        "case_id": case_id,
+        "kind": kind,
+        "to_address": address,
+        "subject": subject,
+        "body": body,
+        "headers": extra,
+        "reply_token": reply_token,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "sent_at": None,
+        "last_error": None,
+    }
+
+
+async def store(row: Mapping[str, Any]) -> None:
+    """Write an outbox row (from ``outbox_row``) in the current transaction."""
+    connection = transaction_connection()
+    await connection.execute(
+        """
+        INSERT INTO outbox_message
+            (tenant_id, id, case_id, kind, to_address, subject, body, headers, reply_token,
+             created_at, attempts, next_attempt_at, sent_at, last_error)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14)
+        """,
+        *(row[name] if name != "headers" else json.dumps(row[name]) for name in OUTBOX_COLUMNS),
+    )
+    # Does not lock an existing row, so queueing never waits on another transaction.
+    await connection.execute(
+        "INSERT INTO mail_outbox_tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        row["tenant_id"],
+    )
+
+
+def queued_detail(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``mail.queued`` audit detail of an outbox row: what was queued, not to whom."""
+    return {"kind": row["kind"], "outbox_id": str(row["id"])}
 
 
 async def _reference(case_id: UUID) -> str:

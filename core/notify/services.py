@@ -9,6 +9,7 @@ correspondence with the complainant: it never appears on the case's timeline.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -19,10 +20,10 @@ from core.cases.tables import Case
 from core.db.rows import as_structs
 from core.errors import InvalidInput, NotFound
 from core.ids import uuid7
-from core.mail.outbox import queue_email
+from core.mail import outbox
 from core.notify.schemas import NotificationList, NotificationOut
 from core.notify.tables import Notification
-from core.tenancy.context import current_tenant
+from core.tenancy.context import TenantContext, current_tenant
 
 #: The most notices one list returns; older ones stay stored.
 LIST_LIMIT = 200
@@ -48,40 +49,92 @@ async def notify(
         return 0
     tenant = current_tenant()
     rows = await StaffMember.raw(
-        "SELECT id, email FROM staff_member WHERE id = ANY({}) AND active AND email IS NOT NULL",
+        "SELECT id, email FROM staff_member WHERE id = ANY({}) AND active",
         list(set(recipients)),
     )
     link = await case_link(case_id) if case_id is not None else None
-    now = datetime.now(UTC)
-    for row in rows:
-        await Notification.insert(
-            Notification(
-                id=uuid7(),
-                tenant_id=tenant.id,
-                staff_id=row["id"],
+    notice = compose(
+        tenant,
+        [(row["id"], row["email"]) for row in rows],
+        kind=kind,
+        subject=subject,
+        body=body,
+        case_id=case_id,
+        link=link,
+        urgent=urgent,
+        now=datetime.now(UTC),
+    )
+    for notification, email in zip(notice.notifications, notice.emails, strict=True):
+        await Notification.insert(Notification(**notification))
+        await outbox.store(email)
+        await audit.record(
+            "mail.queued", actor=actor, case_id=case_id, detail=outbox.queued_detail(email)
+        )
+    await audit.record("staff.notified", actor=actor, case_id=case_id, detail=notice.detail)
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """The rows one notice writes: an in-app notice and an e-mail per recipient."""
+
+    notifications: list[dict[str, Any]]
+    #: Outbox rows, one for each notification, in the same order.
+    emails: list[dict[str, Any]]
+    #: The ``staff.notified`` audit detail (each e-mail is audited ``mail.queued`` too).
+    detail: dict[str, Any]
+
+
+def compose(
+    tenant: TenantContext,
+    recipients: Sequence[tuple[UUID, str]],
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    case_id: UUID | None,
+    link: str | None,
+    urgent: bool,
+    now: datetime,
+) -> Notice:
+    """The rows that notify ``recipients`` (id and e-mail address); writes nothing.
+
+    ``notify`` stores them; the deadline worker batches them with its other rows.
+    """
+    notifications, emails = [], []
+    for staff_id, email in recipients:
+        notifications.append(
+            {
+                "tenant_id": tenant.id,
+                "id": uuid7(),
+                "staff_id": staff_id,
+                "kind": kind,
+                "case_id": case_id,
+                "subject": subject[:300],
+                "body": body,
+                "link": link,
+                "urgent": urgent,
+                "created_at": now,
+                "read_at": None,
+            }
+        )
+        emails.append(
+            outbox.outbox_row(
+                tenant,
                 kind=kind,
-                case_id=case_id,
-                subject=subject[:300],
-                body=body,
-                link=link,
-                urgent=urgent,
-                created_at=now,
+                to=email,
+                subject=("[urgent] " if urgent else "") + subject,
+                body=body + (f"\n\n{link}" if link else ""),
+                now=now,
             )
         )
-        await queue_email(
-            kind=kind,
-            to=row["email"],
-            subject=("[urgent] " if urgent else "") + subject,
-            body=body + (f"\n\n{link}" if link else ""),
-            actor=actor,
-        )
-    await audit.record(
-        "staff.notified",
-        actor=actor,
-        case_id=case_id,
-        detail={"kind": kind, "recipients": [str(r["id"]) for r in rows], "urgent": urgent},
-    )
-    return len(rows)
+    detail = {"kind": kind, "recipients": [str(r[0]) for r in recipients], "urgent": urgent}
+    return Notice(notifications, emails, detail)
+
+
+def case_path(reference: str) -> str:
+    """The path of a case in the staff app, by its reference (what people quote)."""
+    return f"/cases/{reference}"
 
 
 async def case_link(case_id: UUID) -> str:
@@ -89,7 +142,7 @@ async def case_link(case_id: UUID) -> str:
     row = await Case.select(Case.reference).where(Case.id == case_id).first()
     if row is None:
         raise NotFound("no such case")
-    return f"/cases/{row['reference']}"
+    return case_path(row["reference"])
 
 
 async def list_notifications(staff_id: UUID, *, unread_only: bool = False) -> NotificationList:

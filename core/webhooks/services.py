@@ -20,7 +20,7 @@ from core.db.rows import as_structs
 from core.errors import InvalidInput, NotFound
 from core.ids import uuid7
 from core.mail.tables import transaction_connection
-from core.tenancy.context import current_tenant
+from core.tenancy.context import TenantContext, current_tenant
 from core.webhooks.schemas import (
     EVENTS,
     AttemptOut,
@@ -127,8 +127,7 @@ async def emit(event: str, case_id: UUID | None, data: Mapping[str, Any]) -> int
     """Queue ``event`` for every active endpoint subscribed to it; return how many.
 
     Runs in the caller's tenant transaction, which is the whole point: the
-    deliveries commit or vanish with the change. The body is fixed here, so
-    every retry posts (and signs) the same bytes.
+    deliveries commit or vanish with the change.
     """
     if event not in EVENTS:
         raise ValueError(f"{event!r} is not a webhook event; add it to EVENTS first")
@@ -141,32 +140,15 @@ async def emit(event: str, case_id: UUID | None, data: Mapping[str, Any]) -> int
     now = datetime.now(UTC)
     connection = transaction_connection()
     for endpoint in endpoints:
-        delivery_id = uuid7()
-        body = json.dumps(
-            {
-                "id": str(delivery_id),
-                "event": event,
-                "tenant": tenant.slug,
-                "case_id": str(case_id) if case_id else None,
-                "occurred_at": now.isoformat(),
-                "data": dict(data),
-            },
-            separators=(",", ":"),
-            default=str,
-        )
+        row = delivery_row(tenant, endpoint["id"], event, case_id, data, now)
         await connection.execute(
             """
             INSERT INTO webhook_delivery
-                (tenant_id, id, endpoint_id, event, case_id, body, created_at, next_attempt_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                (tenant_id, id, endpoint_id, event, case_id, body, state, attempts,
+                 next_attempt_at, created_at, delivered_at, last_status_code, last_error)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """,
-            tenant.id,
-            delivery_id,
-            endpoint["id"],
-            event,
-            case_id,
-            body,
-            now,
+            *(row[name] for name in DELIVERY_COLUMNS),
         )
     # Does not lock an existing row, so emitting never waits on another transaction.
     await connection.execute(
@@ -174,6 +156,66 @@ async def emit(event: str, case_id: UUID | None, data: Mapping[str, Any]) -> int
         tenant.id,
     )
     return len(endpoints)
+
+
+#: The columns of a ``webhook_delivery`` row, in table order.
+DELIVERY_COLUMNS = (
+    "tenant_id",
+    "id",
+    "endpoint_id",
+    "event",
+    "case_id",
+    "body",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+    "delivered_at",
+    "last_status_code",
+    "last_error",
+)
+
+
+def delivery_row(
+    tenant: TenantContext,
+    endpoint_id: UUID,
+    event: str,
+    case_id: UUID | None,
+    data: Mapping[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """The complete, pending ``webhook_delivery`` row of ``event`` for one endpoint.
+
+    The body is fixed here, so every retry posts (and signs) the same bytes.
+    """
+    delivery_id = uuid7()
+    body = json.dumps(
+        {
+            "id": str(delivery_id),
+            "event": event,
+            "tenant": tenant.slug,
+            "case_id": str(case_id) if case_id else None,
+            "occurred_at": now.isoformat(),
+            "data": dict(data),
+        },
+        separators=(",", ":"),
+        default=str,
+    )
+    return {
+        "tenant_id": tenant.id,
+        "id": delivery_id,
+        "endpoint_id": endpoint_id,
+        "event": event,
+        "case_id": case_id,
+        "body": body,
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "delivered_at": None,
+        "last_status_code": None,
+        "last_error": None,
+    }
 
 
 def checked_url(value: str) -> str:

@@ -16,7 +16,7 @@ from opentelemetry import trace
 from core.mail.sender import send_pending
 from core.settings import Settings
 from core.webhooks.sender import deliver_due
-from core.worker.deadlines import PassReport, fire_due_deadlines
+from core.worker.deadlines import PassReport, fire_all_due
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("querela.worker")
@@ -42,17 +42,9 @@ JOBS: list[tuple[str, Job]] = [
 ]
 
 
-async def run_once(settings: Settings, *, batch: int = 200) -> PassReport:
+async def run_once(settings: Settings, *, batch: int = 500, lanes: int = 2) -> PassReport:
     """Fire every due deadline, batch by batch, then run each job once."""
-    total = PassReport()
-    while True:
-        report = await fire_due_deadlines(batch=batch)
-        total.claimed += report.claimed
-        total.reminders += report.reminders
-        total.breaches += report.breaches
-        total.failed += report.failed
-        if report.claimed < batch:
-            break
+    total = await fire_all_due(batch=batch, lanes=lanes)
     for name, job in JOBS:
         with _tracer.start_as_current_span(f"querela.worker.job.{name}"):
             try:
@@ -63,11 +55,13 @@ async def run_once(settings: Settings, *, batch: int = 200) -> PassReport:
     return total
 
 
-async def run_forever(settings: Settings, *, interval: float = 10.0, batch: int = 200) -> None:
+async def run_forever(
+    settings: Settings, *, interval: float = 10.0, batch: int = 500, lanes: int = 2
+) -> None:
     """Loop until cancelled, waiting ``interval`` seconds between loops."""
     while True:
         try:
-            report = await run_once(settings, batch=batch)
+            report = await run_once(settings, batch=batch, lanes=lanes)
         except Exception:
             # The database may be away for a moment; the next loop tries again.
             log.exception("worker loop failed")

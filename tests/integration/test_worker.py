@@ -4,6 +4,7 @@ run and whichever of them is killed, and met deadlines never fire."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -11,18 +12,19 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from core.audit import services as audit
 from core.cases.tables import Case, Deadline
 from core.db.servers import DatabaseTarget
 from core.ids import uuid7
 from core.mail.sender import send_pending
-from core.routing.services import supervisors_of
 from core.settings import Settings
-from core.tenancy.context import current_tenant, tenant_transaction
+from core.tenancy.context import TenantContext, tenant_transaction
 from core.worker import deadlines
 from core.worker.deadlines import HOLD_ENV, fire_due_deadlines
 from core.worker.loop import run_once
@@ -321,13 +323,14 @@ async def test_a_tenant_whose_firing_fails_waits_and_the_others_fire(
     label = f"Broken {uuid.uuid4().hex[:8]}"
     [broken] = await open_deadlines(tenant, label, 1, now() - timedelta(minutes=1))
     [fine] = await open_deadlines(other_tenant, label, 1, now() - timedelta(minutes=1))
+    breach = deadlines.TenantFirings.breach
 
-    async def failing(case_id: uuid.UUID) -> list[uuid.UUID]:
-        if current_tenant().id == tenant.id:
-            raise RuntimeError("routing is down for this tenant")
-        return await supervisors_of(case_id)
+    def failing(part: deadlines.TenantFirings, *args: object) -> None:
+        if part.tenant.id == tenant.id:
+            raise RuntimeError("wording breaches is broken for this tenant")
+        breach(part, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(deadlines, "supervisors_of", failing)
+    monkeypatch.setattr(deadlines.TenantFirings, "breach", failing)
     report = await fire_due_deadlines()
 
     assert report.failed >= 1
@@ -336,6 +339,40 @@ async def test_a_tenant_whose_firing_fails_waits_and_the_others_fire(
         "SELECT next_fire_at FROM deadline_timer WHERE deadline_id = $1", broken
     )
     assert retry_at > now() + timedelta(minutes=4)
+
+
+async def test_a_tenant_whose_rows_the_database_refuses_waits_and_the_others_fire(
+    tenant: TenantHandle,
+    other_tenant: TenantHandle,
+    owner: asyncpg.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    label = f"Refused {uuid.uuid4().hex[:8]}"
+    [refused] = await open_deadlines(tenant, label, 1, now() - timedelta(minutes=1))
+    [fine] = await open_deadlines(other_tenant, label, 1, now() - timedelta(minutes=1))
+    flag = deadlines.breach_flag
+
+    def bad_flag(part_tenant: TenantContext, *args: Any) -> dict[str, Any]:
+        row = flag(part_tenant, *args)
+        # The table's check refuses this urgency: the tenant's whole part must roll back.
+        return {**row, "urgency": "someday"} if part_tenant.id == tenant.id else row
+
+    monkeypatch.setattr(deadlines, "breach_flag", bad_flag)
+    report = await fire_due_deadlines()
+
+    assert report.failed >= 1 and report.breaches >= 1
+    assert [r["deadline_id"] for r in await firings(owner, [refused, fine])] == [fine]
+    retry_at = await owner.fetchval(
+        "SELECT next_fire_at FROM deadline_timer WHERE deadline_id = $1", refused
+    )
+    assert retry_at > now() + timedelta(minutes=4)
+    async with tenant_transaction(tenant_id=tenant.id):
+        notices = await Case.raw(
+            "SELECT n.id FROM notification n JOIN deadline d ON d.case_id = n.case_id"
+            " WHERE d.id = {}",
+            refused,
+        )
+    assert notices == []  # nothing of the refused part was written
 
 
 async def test_an_extended_deadline_that_runs_out_again_breaches_again_once(
@@ -360,3 +397,43 @@ async def test_an_extended_deadline_that_runs_out_again_breaches_again_once(
     assert sorted(r["stage"] for r in fired) == ["breach", "breach"]
     pages = mails(mailbox, tenant.staff.email, f"Deadline breached: {label}")
     assert len(pages) == 2
+
+
+async def test_the_workers_audit_events_continue_the_tenants_chain(
+    tenant: TenantHandle, owner: asyncpg.Connection
+):
+    label = f"Chained {uuid.uuid4().hex[:8]}"
+    deadline_ids = await open_deadlines(tenant, label, 3, now() - timedelta(minutes=1))
+    async with tenant_transaction(tenant_id=tenant.id):
+        await audit.record("test.before", actor="test")  # written the ordinary way
+
+    report = await fire_due_deadlines()
+
+    assert report.breaches >= 3
+    async with owner.transaction():
+        await owner.execute("SELECT set_config('querela.tenant_id', $1, true)", str(tenant.id))
+        events = await owner.fetch("SELECT * FROM audit_event ORDER BY seq")
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    previous = audit.GENESIS_HASH
+    for event in events:
+        assert event["prev_hash"] == previous
+        recomputed = audit.event_hash(
+            tenant_id=event["tenant_id"],
+            seq=event["seq"],
+            event_id=event["id"],
+            occurred_at=event["occurred_at"],
+            actor=event["actor"],
+            action=event["action"],
+            case_id=event["case_id"],
+            detail=json.loads(event["detail"]),
+            prev_hash=event["prev_hash"],
+        )
+        assert event["hash"] == recomputed, event["action"]
+        previous = event["hash"]
+    breached = [e for e in events if e["action"] == "deadline.breached"]
+    assert sorted(json.loads(e["detail"])["deadline_id"] for e in breached) == sorted(
+        str(d) for d in deadline_ids
+    )
+    async with tenant_transaction(tenant_id=tenant.id):
+        # And the chain goes on from the worker's last event.
+        assert await audit.record("test.after", actor="test") == len(events) + 1
