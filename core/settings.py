@@ -68,6 +68,10 @@ class Settings:
     token_leeway: int = 30
     #: Whether `querela dev` starts the local Keycloak. ``QUERELA_DEV_KEYCLOAK``
     dev_keycloak: bool = True
+    #: Whether webhooks may be posted to loopback, private and link-local addresses
+    #: (a receiver on this machine, in development). Off, a tenant cannot point
+    #: Querela at the service's own network. ``QUERELA_WEBHOOK_PRIVATE_NETWORKS``
+    webhook_private_networks: bool = False
     #: Where the filesystem storage keeps attachment content; unset means
     #: ``<data_dir>/attachments`` (see ``attachments_root``). ``QUERELA_ATTACHMENTS_DIR``
     attachments_dir: Path | None = None
@@ -140,6 +144,8 @@ class Settings:
             ),
             token_leeway=int(_env("QUERELA_TOKEN_LEEWAY", "30")),
             dev_keycloak=_env("QUERELA_DEV_KEYCLOAK", "1") not in ("0", "false", "no"),
+            webhook_private_networks=_env("QUERELA_WEBHOOK_PRIVATE_NETWORKS", "0")
+            in ("1", "true", "yes"),
             attachments_dir=(
                 Path(os.environ["QUERELA_ATTACHMENTS_DIR"]).expanduser().resolve()
                 if os.environ.get("QUERELA_ATTACHMENTS_DIR", "").strip()

@@ -29,7 +29,7 @@ from core.plugins.host import plugin_host
 from core.settings import Settings
 from core.tenancy.context import tenant_transaction
 from tenants import demo, export, lifecycle, provisioning
-from tenants.devstack import LocalKeycloak
+from tenants.devstack import LocalKeycloak, MailCatcher, start_worker, stop_worker
 from tenants.keycloak import IdentityProviderError, KeycloakControlPlane
 
 app = typer.Typer(
@@ -512,17 +512,23 @@ def dev(
         typer.echo("starting Keycloak (the first start fetches it and takes about a minute)")
         keycloak.start()
 
-    async def prepare(settings: Settings, target: DatabaseTarget) -> demo.Demo:
+    async def prepare(
+        settings: Settings, target: DatabaseTarget
+    ) -> tuple[demo.Demo, DatabaseTarget]:
         await migrate(target.owner_dsn, settings.app_role, settings.app_role_password)
         await engine.connect(target.app_dsn)
         async with KeycloakControlPlane.from_settings(settings) as control_plane:
-            return await demo.ensure_demo_tenant(control_plane)
+            return await demo.ensure_demo_tenant(control_plane), target
 
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; without a
     # handler of our own the process would die there, leaving Keycloak and PostgreSQL behind.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    mail = MailCatcher(settings)
+    worker = None
     try:
-        shown = _run(prepare)
+        shown, target = _run(prepare)
+        catching = mail.start()
+        worker = start_worker(settings, target)
         tenant_url = settings.tenant_url(shown.slug)
         typer.secho("\nQuerela is starting.", bold=True)
         typer.echo(f"  demo tenant's public page  {tenant_url}/")
@@ -531,10 +537,18 @@ def dev(
         typer.echo(f"  demo tenant's case API     {tenant_url}/api/v1/cases")
         typer.echo(f"  API documentation          {settings.public_url}/schema")
         typer.echo(f"  Keycloak                   {settings.keycloak_url}")
-        typer.echo(f"  data kept in               {settings.data_dir}\n")
+        typer.echo(f"  data kept in               {settings.data_dir}")
+        relay = f"{settings.smtp_relay_host}:{settings.smtp_relay_port}"
+        if catching:
+            typer.echo(f"  mail sent, kept as files   {mail.directory}")
+        else:
+            typer.echo(f"  mail sent to the relay     {relay} (already listening)")
+        typer.echo("  deadline worker            running (querela worker)\n")
         os.environ.setdefault("QUERELA_DATA_DIR", str(settings.data_dir))
         uvicorn.run("tenants.service:asgi_app", factory=True, host=host, port=port)
     finally:
+        stop_worker(worker)
+        mail.stop()
         keycloak.stop()
 
 
@@ -585,7 +599,8 @@ def mail_send_pending(
 def worker(
     once: Annotated[bool, typer.Option(help="One loop, then exit")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between loops")] = 10.0,
-    batch: Annotated[int, typer.Option(help="Deadlines claimed per transaction")] = 200,
+    batch: Annotated[int, typer.Option(help="Deadlines claimed per transaction")] = 500,
+    lanes: Annotated[int, typer.Option(min=1, max=16, help="Transactions at a time")] = 2,
 ) -> None:
     """Fire deadline reminders and breaches and deliver the outbox; run as many as needed."""
     from core.telemetry import build_meter_provider, build_tracer_provider, install_globally
@@ -598,15 +613,15 @@ def worker(
             build_tracer_provider(settings.otel_exporter),
             build_meter_provider(settings.otel_exporter),
         )
-        await engine.connect(target.app_dsn, pool_max=2)
+        await engine.connect(target.app_dsn, pool_max=lanes + 1)
         if once:
-            report = await loop.run_once(settings, batch=batch)
+            report = await loop.run_once(settings, batch=batch, lanes=lanes)
             typer.echo(
                 f"fired {report.reminders} reminders, {report.breaches} breaches,"
                 f" failed {report.failed}"
             )
         else:
-            await loop.run_forever(settings, interval=interval, batch=batch)
+            await loop.run_forever(settings, interval=interval, batch=batch, lanes=lanes)
 
     try:
         _run(work)

@@ -90,6 +90,8 @@ def settings(database: DatabaseTarget, keycloak: KeycloakInstance) -> Settings:
         keycloak_url=keycloak.url,
         # The suite's client sends from one address; the limit has a test of its own.
         public_submissions_per_10_min=100_000,
+        # The suite's webhook receivers listen on this machine.
+        webhook_private_networks=True,
     )
 
 

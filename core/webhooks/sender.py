@@ -8,6 +8,16 @@ transaction open across HTTP. A worker that dies mid-post leaves the row to be
 retried when its lease ends: receivers get each event at least once and
 recognise a repeat by the ``Querela-Delivery`` header.
 
+Where a delivery may go
+-----------------------
+A tenant admin chooses the URL, so the URL must not reach into the service's
+own network (a metadata endpoint, a database's HTTP port). The sender resolves
+the host itself, refuses it if any of its addresses is not public, and then
+connects to the address it checked, keeping the host name for the ``Host``
+header, TLS's server name and the certificate check; a DNS answer that changes
+between the check and the connection therefore changes nothing.
+``Settings.webhook_private_networks`` lifts this for development.
+
 How a receiver verifies a delivery
 ----------------------------------
 Every post carries ``Querela-Signature: t=<unix seconds>,v1=<hex>``, where
@@ -21,13 +31,18 @@ stops an intercepted post from being replayed later. ``signature`` and
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
 import logging
 import random
+import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import httpx
@@ -92,6 +107,52 @@ def verify(
     return hmac.compare_digest(expected, fields.get("v1", ""))
 
 
+class Refused(Exception):
+    """The URL leads somewhere a webhook may not go; retrying cannot help."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a post goes: the URL with the checked address, and how to name the host."""
+
+    url: str
+    headers: dict[str, str]
+    extensions: dict[str, Any]
+
+
+async def pinned(url: str, *, private_networks: bool = False) -> Target:
+    """Resolve ``url``'s host, refuse non-public addresses, and aim at the address checked.
+
+    Raises ``Refused`` for a non-public address and ``OSError`` when the name does
+    not resolve (which may pass: the delivery is retried).
+    """
+    if private_networks:
+        return Target(url, {}, {})
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    answers = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = [ipaddress.ip_address(answer[4][0]) for answer in answers]
+    if not addresses:
+        raise OSError(f"{host} has no address")
+    for address in addresses:
+        if not address.is_global:
+            raise Refused(
+                f"refused: {host} resolves to {address}, which is not a public address;"
+                " webhooks go only to public addresses"
+            )
+    address = addresses[0]
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    host_header = f"{host}:{parts.port}" if parts.port else host
+    return Target(
+        urlunsplit(parts._replace(netloc=netloc)),
+        {"host": host_header},
+        # TLS names the host, and checks the certificate against it, not the address.
+        {"sni_hostname": host},
+    )
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Wait after the ``attempts``-th failure: doubling, capped, with jitter.
 
@@ -109,7 +170,6 @@ async def deliver_due(settings: Settings, limit: int = 100) -> int:
 
     The worker calls it in its loop; it keeps no state between calls.
     """
-    del settings  # the same signature as the mail sender's; nothing in it is needed yet
     tried = 0
     tenant_ids = [
         row["tenant_id"]
@@ -124,7 +184,7 @@ async def deliver_due(settings: Settings, limit: int = 100) -> int:
                 if tenant is None or not batch:
                     break
                 for claimed in batch:
-                    await _post(client, tenant, claimed)
+                    await _post(client, tenant, claimed, settings.webhook_private_networks)
                     tried += 1
     return tried
 
@@ -157,7 +217,12 @@ async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, lis
     return tenant, [ClaimedDelivery(**dict(row)) for row in rows]
 
 
-async def _post(client: httpx.AsyncClient, tenant: TenantContext, claimed: ClaimedDelivery) -> None:
+async def _post(
+    client: httpx.AsyncClient,
+    tenant: TenantContext,
+    claimed: ClaimedDelivery,
+    private_networks: bool,
+) -> None:
     body = claimed.body.encode()
     timestamp = int(time.time())
     headers = {
@@ -169,16 +234,29 @@ async def _post(client: httpx.AsyncClient, tenant: TenantContext, claimed: Claim
     }
     status: int | None = None
     error: str | None = None
+    refused = False
     started = time.monotonic()
     try:
-        response = await client.post(claimed.url, content=body, headers=headers)
+        target = await pinned(claimed.url, private_networks=private_networks)
+        response = await client.post(
+            target.url,
+            content=body,
+            headers={**headers, **target.headers},
+            extensions=target.extensions,
+        )
         status = response.status_code
+    except Refused as exc:
+        error, refused = str(exc), True
+    except OSError as exc:
+        error = f"could not resolve the host: {exc}"
     except httpx.TimeoutException as exc:
         error = f"timed out: {exc!r}"
     except httpx.HTTPError as exc:
         error = f"could not connect: {exc!r}"
     duration_ms = round((time.monotonic() - started) * 1000)
-    if status is not None and 200 <= status < 300:
+    if refused:
+        state = "failed"
+    elif status is not None and 200 <= status < 300:
         state = "delivered"
     elif status is not None and status < 500 and status not in _TRANSIENT:
         state, error = "failed", f"the receiver refused it with {status}; retrying cannot help"

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,6 +82,18 @@ def querela_dev(data_dir: Path, keycloak: KeycloakInstance) -> Iterator[str]:
                 process.kill()
 
 
+def wait_for_mail(directory: Path, text: str, timeout: float = 40) -> str:
+    """The first kept message that contains ``text``, waiting for the worker to send it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(directory.glob("*.eml")):
+            content = path.read_text(errors="replace")
+            if text in content:
+                return content
+        time.sleep(0.5)
+    raise AssertionError(f"no mail with {text!r} in {directory} after {timeout:.0f} s")
+
+
 def test_dev_serves_the_api_and_keeps_data_across_restarts(
     tmp_path: Path, keycloak: KeycloakInstance
 ):
@@ -95,6 +108,20 @@ def test_dev_serves_the_api_and_keeps_data_across_restarts(
             headers=demo,
         )
         page = httpx.get(f"{base}/", headers={"host": "demo.localhost"})
+        # Its worker sends mail, and its mail catcher keeps what was sent as files.
+        policy = httpx.patch(f"{base}/api/v1/policy", json={"auto_acknowledge": True}, headers=demo)
+        acknowledged = httpx.post(
+            f"{base}/api/v1/cases",
+            json={
+                "subject": "Please write back",
+                "description": "By e-mail.",
+                "complainant": {"name": "Ada Example", "email": "ada@example.org"},
+            },
+            headers=demo,
+        )
+        kept = wait_for_mail(tmp_path / "data" / "mail", acknowledged.json()["reference"])
+    assert policy.status_code == 200, policy.text
+    assert "ada@example.org" in kept
     assert len(seeded) == 3
     assert created.status_code == 201
     assert created.json()["reference"].startswith("DEMO-")
@@ -105,4 +132,4 @@ def test_dev_serves_the_api_and_keeps_data_across_restarts(
         listed = httpx.get(f"{base}/api/v1/cases", headers=demo).json()["items"]
     assert again.status_code == 200
     assert again.json()["subject"] == "From the README"
-    assert len(listed) == 4, "the demo tenant is seeded once, not on every start"
+    assert len(listed) == 5, "the demo tenant is seeded once, not on every start"

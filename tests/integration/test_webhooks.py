@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import httpx
@@ -216,6 +216,25 @@ async def test_an_unreachable_receiver_is_logged_with_the_error(
     [logged] = await deliveries(client, tenant, admin, hook)
     assert logged["state"] == "pending" and logged["last_status_code"] is None
     assert "connect" in logged["log"][0]["error"]
+
+
+async def test_a_receiver_in_a_private_network_is_refused_and_never_posted_to(
+    client: Client,
+    tenant: TenantHandle,
+    admin: StaffUser,
+    settings: Settings,
+    receiver: Receiver,
+):
+    hook = await register_endpoint(client, tenant, admin, receiver.url, ["case.escalated"])
+    async with tenant_transaction(tenant_id=tenant.id):
+        await emit("case.escalated", None, {"reference": "inside"})
+
+    await deliver_due(replace(settings, webhook_private_networks=False))
+
+    [logged] = await deliveries(client, tenant, admin, hook)
+    assert receiver.posts == []
+    assert logged["state"] == "failed"  # retrying cannot make the address public
+    assert "127.0.0.1, which is not a public address" in logged["last_error"]
 
 
 @pytest.mark.parametrize(
