@@ -170,11 +170,7 @@ async def store(row: Mapping[str, Any]) -> None:
         """,
         *(row[name] if name != "headers" else json.dumps(row[name]) for name in OUTBOX_COLUMNS),
     )
-    # Does not lock an existing row, so queueing never waits on another transaction.
-    await connection.execute(
-        "INSERT INTO mail_outbox_tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING",
-        row["tenant_id"],
-    )
+    # A trigger lists the tenant in mail_outbox_tenant with the message's due time.
 
 
 def queued_detail(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -80,20 +80,33 @@ def retry_delay(attempts: int) -> timedelta:
 async def send_pending(settings: Settings, *, limit: int = 100) -> SendReport:
     """Deliver up to ``limit`` due messages across all tenants, once."""
     report = SendReport()
-    tenant_ids = [
-        row["tenant_id"]
-        for row in await MailOutboxTenant.select(MailOutboxTenant.tenant_id).order_by(
-            MailOutboxTenant.first_queued_at
-        )
-    ]
-    for tenant_id in tenant_ids:
+    # Only tenants with mail due, each with the insert count seen before the visit.
+    due = await MailOutboxTenant.raw(
+        "SELECT tenant_id, version FROM mail_outbox_tenant WHERE next_due_at <= now()"
+        " ORDER BY next_due_at LIMIT {}",
+        limit,
+    )
+    for row in due:
+        if report.sent + report.failed >= limit:
+            break
+        tenant_id = row["tenant_id"]
         while report.sent + report.failed < limit:
             tenant, batch = await _claim(tenant_id, min(BATCH, limit - report.sent - report.failed))
             if tenant is None or not batch:
                 break
             for claimed in batch:
                 await _deliver(settings, tenant, claimed, report)
+        await _reschedule(tenant_id, row["version"])
     return report
+
+
+async def _reschedule(tenant_id: UUID, seen: int) -> None:
+    """Record when the tenant's next mail is due, unless mail was queued since ``seen``."""
+    async with tenant_transaction(tenant_id=tenant_id) as (tenant, _):
+        if tenant is not None:
+            await transaction_connection().execute(
+                "SELECT querela_mail_reschedule($1, $2)", seen, MAX_ATTEMPTS
+            )
 
 
 async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, list[ClaimedMessage]]:

@@ -171,14 +171,17 @@ async def deliver_due(settings: Settings, limit: int = 100) -> int:
     The worker calls it in its loop; it keeps no state between calls.
     """
     tried = 0
-    tenant_ids = [
-        row["tenant_id"]
-        for row in await WebhookOutboxTenant.select(WebhookOutboxTenant.tenant_id).order_by(
-            WebhookOutboxTenant.first_queued_at
-        )
-    ]
+    # Only tenants with deliveries due, each with the insert count seen before the visit.
+    due = await WebhookOutboxTenant.raw(
+        "SELECT tenant_id, version FROM webhook_outbox_tenant WHERE next_due_at <= now()"
+        " ORDER BY next_due_at LIMIT {}",
+        limit,
+    )
     async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
-        for tenant_id in tenant_ids:
+        for row in due:
+            if tried >= limit:
+                break
+            tenant_id = row["tenant_id"]
             while tried < limit:
                 tenant, batch = await _claim(tenant_id, min(BATCH, limit - tried))
                 if tenant is None or not batch:
@@ -186,7 +189,15 @@ async def deliver_due(settings: Settings, limit: int = 100) -> int:
                 for claimed in batch:
                     await _post(client, tenant, claimed, settings.webhook_private_networks)
                     tried += 1
+            await _reschedule(tenant_id, row["version"])
     return tried
+
+
+async def _reschedule(tenant_id: UUID, seen: int) -> None:
+    """Record when the tenant's next delivery is due, unless one was queued since ``seen``."""
+    async with tenant_transaction(tenant_id=tenant_id) as (tenant, _):
+        if tenant is not None:
+            await transaction_connection().execute("SELECT querela_webhook_reschedule($1)", seen)
 
 
 async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, list[ClaimedDelivery]]:

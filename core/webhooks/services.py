@@ -150,11 +150,7 @@ async def emit(event: str, case_id: UUID | None, data: Mapping[str, Any]) -> int
             """,
             *(row[name] for name in DELIVERY_COLUMNS),
         )
-    # Does not lock an existing row, so emitting never waits on another transaction.
-    await connection.execute(
-        "INSERT INTO webhook_outbox_tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING",
-        tenant.id,
-    )
+    # A trigger lists the tenant in webhook_outbox_tenant with the deliveries' due time.
     return len(endpoints)
 
 

@@ -6,7 +6,7 @@ migration, since Piccolo knows only single-column keys.
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Array, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Array, BigInt, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -69,6 +69,11 @@ class WebhookOutboxTenant(ControlPlane, Table, tablename="webhook_outbox_tenant"
 
     tenant_id = UUID(primary_key=True, default=None)
     first_queued_at = Timestamptz(default=TimestamptzNow())
+    #: When the tenant's next item is due (None: nothing pending); set by the outbox's
+    #: insert trigger and by the sender after each visit.
+    next_due_at = Timestamptz(null=True, default=None)
+    #: Counts inserts, so a sender's reset cannot hide an item queued during its visit.
+    version = BigInt(default=0)
 
 
 #: Every webhook table, for ``core.db.piccolo_app.TABLES``.

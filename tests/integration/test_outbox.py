@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -16,6 +17,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from core.cases.schemas import NewCase
 from core.cases.services import register_case
 from core.errors import InvalidInput
+from core.ids import uuid7
+from core.mail import sender
 from core.mail.addresses import token_hash
 from core.mail.outbox import queue_email
 from core.mail.sender import MAX_ATTEMPTS, send_pending
@@ -200,3 +203,79 @@ async def test_bad_mail_is_refused_and_nothing_is_queued(tenant: TenantHandle, c
         with pytest.raises(InvalidInput):
             await queue_email(kind="notice", actor="system", **values)
         assert await OutboxMessage.count() == 0
+
+
+async def listed(owner: asyncpg.Connection, tenant: TenantHandle) -> asyncpg.Record:
+    row = await owner.fetchrow(
+        "SELECT next_due_at, version FROM mail_outbox_tenant WHERE tenant_id = $1", tenant.id
+    )
+    assert row is not None
+    return row
+
+
+async def test_a_tenant_with_nothing_due_is_not_visited(
+    tenant: TenantHandle,
+    relayed: Settings,
+    smtp: tuple[Mailbox, int],
+    owner: asyncpg.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    mailbox, _ = smtp
+    to = recipient()
+    await queue(tenant, to)
+    assert (await listed(owner, tenant))["next_due_at"] is not None
+
+    await send_pending(relayed)
+    mailbox.wait_for(to)
+    visited: list[uuid.UUID] = []
+    claim = sender._claim
+
+    async def recording(tenant_id: uuid.UUID, count: int) -> object:
+        visited.append(tenant_id)
+        return await claim(tenant_id, count)
+
+    monkeypatch.setattr(sender, "_claim", recording)
+    await send_pending(relayed)
+
+    assert (await listed(owner, tenant))["next_due_at"] is None  # all sent: nothing due
+    assert tenant.id not in visited
+    later = recipient()
+    await queue(tenant, later)  # queueing lists it again
+    await send_pending(relayed)
+    mailbox.wait_for(later)
+    assert tenant.id in visited
+
+
+async def test_mail_queued_during_a_visit_is_not_hidden_by_its_reschedule(
+    tenant: TenantHandle,
+    relayed: Settings,
+    smtp: tuple[Mailbox, int],
+    owner: asyncpg.Connection,
+    app_conn: asyncpg.Connection,
+):
+    mailbox, _ = smtp
+    await queue(tenant, recipient())
+    await send_pending(relayed)
+    seen = (await listed(owner, tenant))["version"]  # what a sender reads before its visit
+
+    # A message is queued and not yet committed while the sender finishes its visit.
+    during = recipient()
+    queuing = app_conn.transaction()
+    await queuing.start()
+    await app_conn.execute("SELECT set_config('querela.tenant_id', $1, true)", str(tenant.id))
+    await app_conn.execute(
+        "INSERT INTO outbox_message (tenant_id, id, kind, to_address, subject, body)"
+        " VALUES ($1, $2, 'notice', $3, 'During', 'Queued during the visit.')",
+        tenant.id,
+        uuid7(),
+        during,
+    )
+    reschedule = asyncio.create_task(sender._reschedule(tenant.id, seen))
+    await asyncio.sleep(0.5)
+    assert not reschedule.done()  # it waits for the queueing transaction
+    await queuing.commit()
+    await reschedule
+
+    assert (await listed(owner, tenant))["next_due_at"] is not None
+    await send_pending(relayed)
+    mailbox.wait_for(during)
