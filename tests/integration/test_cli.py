@@ -18,7 +18,7 @@ import pytest
 
 from core.db.servers import DatabaseTarget
 from tenants.demo import DEMO_EMAIL, DEMO_PASSWORD
-from tests.fixtures.keycloak import KeycloakInstance
+from tests.fixtures.keycloak import KeycloakInstance, free_port
 from tests.fixtures.processes import ready_server
 
 QUERELA = str(Path(sys.executable).with_name("querela"))
@@ -71,6 +71,8 @@ def querela_dev(data_dir: Path, keycloak: KeycloakInstance) -> Iterator[str]:
     env["QUERELA_DATA_DIR"] = str(data_dir)
     env["QUERELA_DEV_KEYCLOAK"] = "0"
     env["KEYCLOAK_URL"] = keycloak.url
+    # Its mail catcher on a port of its own, not one a catcher of the machine may hold.
+    env["QUERELA_SMTP_RELAY_PORT"] = str(free_port())
     with ready_server("dev", env, timeout=90) as (base, process):
         try:
             yield base
