@@ -555,6 +555,38 @@ def dev(
 mail_app = typer.Typer(help="Email: the intake listener and the outbox.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
 
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    tenant: Annotated[str, typer.Option(help="The tenant's slug")],
+    processes: Annotated[int, typer.Option(min=1, max=64, help="Processes hashing")] = 2,
+) -> None:
+    """Check a tenant's whole audit log; name the first event that does not hold."""
+    from core.audit.verify import Verdict, verify_log_in_parallel
+
+    async def work(settings: Settings, target: DatabaseTarget) -> Verdict:
+        await engine.connect(target.app_dsn)
+        async with tenant_transaction(slug=tenant) as (found, _):
+            if found is None:
+                raise NotFound(f"no tenant {tenant!r}")
+        return await verify_log_in_parallel(target.app_dsn, found.id, processes=processes)
+
+    verdict = _run(work)
+    fault = verdict.fault
+    if fault is None:
+        typer.echo(
+            f"audit log of {tenant}: {verdict.events:,} events intact"
+            f" ({verdict.seconds:.2f} s, {verdict.rate:,.0f} events/s)"
+        )
+        return
+    named = f"event {fault.seq}" + (f" ({fault.event_id})" if fault.event_id else "")
+    typer.secho(f"audit log of {tenant} is broken at {named}: {fault.reason}", err=True, fg="red")
+    typer.echo(f"the {fault.seq - 1:,} events before it hold", err=True)
+    raise typer.Exit(1)
+
 
 @mail_app.command("serve")
 def mail_serve() -> None:
