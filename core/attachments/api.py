@@ -112,7 +112,7 @@ class AttachmentController(Controller):
             boundary = check_form(
                 request.headers.get("content-type"), content_length(request), policy.max_bytes
             )
-            case_id = await find_case_id(case_key)
+            case_id = await find_case_id(case_key, part=None)
             upload = await read_file(request.stream(), boundary, policy.max_bytes)
             return await services.store_attachment(
                 case_id,

@@ -203,7 +203,7 @@ async def attach_to_case(
     policy: AttachmentPolicy | None = None,
 ) -> AttachmentOut:
     """``store_attachment`` for a case named by id or reference."""
-    case_id = await find_case_id(case_key)
+    case_id = await find_case_id(case_key, part=None)
     return await store_attachment(
         case_id, filename, declared_type, stream, actor, purpose, policy=policy
     )
@@ -211,7 +211,7 @@ async def attach_to_case(
 
 async def list_attachments(case_key: str) -> AttachmentList:
     """The files on a case named by id or reference, oldest first."""
-    case_id = await find_case_id(case_key)
+    case_id = await find_case_id(case_key, part="attachments")
     rows = (
         await Attachment.select()
         .where(Attachment.case_id == case_id)
@@ -226,7 +226,7 @@ async def open_attachment(
 ) -> Download:
     """Open a file for download and audit that it was handed out."""
     policy = policy or default_policy()
-    row = await _find(case_key, attachment_id)
+    row = await _find(case_key, attachment_id, "attachment")
     try:
         chunks = await policy.storage.open(row["storage_key"])
     except StoredFileMissing:
@@ -250,7 +250,7 @@ async def verify_attachment(
 ) -> Verification:
     """Recompute a stored file's SHA-256 and size, compare them with its record, audit it."""
     policy = policy or default_policy()
-    row = await _find(case_key, attachment_id)
+    row = await _find(case_key, attachment_id, "attachment_check")
     digest = hashlib.sha256()
     size = 0
     try:
@@ -368,8 +368,8 @@ class _Intake:
         return chunk
 
 
-async def _find(case_key: str, attachment_id: str) -> dict[str, Any]:
-    case_id = await find_case_id(case_key)
+async def _find(case_key: str, attachment_id: str, part: str) -> dict[str, Any]:
+    case_id = await find_case_id(case_key, part=part)
     try:
         wanted = UUID(attachment_id)
     except ValueError:

@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.access.viewer import viewing_as
 from core.apikeys.services import KeyRefused, key_principal
 from core.auth.principal import PLATFORM_ADMIN, Principal
 from core.auth.sessions import SESSION_COOKIE, session_principal
@@ -59,7 +60,8 @@ class AuthenticationMiddleware:
         elif tenant is not None:
             principal = await self._from_cookie(scope)
         state["principal"] = principal
-        await self.app(scope, receive, send)
+        with viewing_as(principal):  # what the caller may see of cases
+            await self.app(scope, receive, send)
 
     async def _from_bearer(
         self, verifier: TokenVerifier, authorization: str, tenant: TenantContext | None

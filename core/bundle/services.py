@@ -88,7 +88,7 @@ async def export_bundle(key: str, *, actor: str) -> ExportedBundle:
 async def gather_bundle(key: str, *, now: datetime | None = None) -> AppealBundle:
     """Everything an appeal needs about case ``key``, with an anonymous complainant withheld."""
     tenant = current_tenant()
-    case_id = await find_case_id(key)
+    case_id = await find_case_id(key, part="appeal_bundle")
     case = await Case.select().where(Case.id == case_id).first()
     if case is None:
         raise NotFound("no such case")

@@ -9,14 +9,24 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from core.access import services as access
 from core.auth.guards import principal_of, roles_required, staff_or_scope
 from core.cases import services
-from core.cases.schemas import CaseChanges, CaseDetail, CasePage, NewCase
+from core.cases.schemas import (
+    BreakGlass,
+    BreakGlassGranted,
+    CaseChanges,
+    CaseDetail,
+    CasePage,
+    NewCase,
+)
 from core.errors import InvalidInput
 from core.lifecycle.services import acknowledge_on_arrival
 
 #: Roles that may change a case's triage fields.
 TRIAGE_ROLES = ("handler", "supervisor", "tenant-admin")
+#: Roles that may break the glass on a case they may not see (handling it in an emergency).
+BREAK_GLASS_ROLES = ("handler", "investigator", "supervisor")
 
 
 def _actor(request: Request[Any, Any, Any]) -> str:
@@ -96,5 +106,23 @@ class CaseController(Controller):
     async def update(
         self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[CaseChanges]
     ) -> CaseDetail:
-        """Change subject, category or severity of the version the client last read."""
-        return await services.update_case(key, data, actor=_actor(request))
+        """Change subject, category, severity or confidentiality of the version last read."""
+        principal = principal_of(request)
+        supervisor = principal is not None and principal.holds("supervisor")
+        return await services.update_case(key, data, actor=_actor(request), supervisor=supervisor)
+
+    @post(
+        "/{key:str}/break-glass",
+        summary="Open a case one may not otherwise see, for two hours, with a reason",
+        guards=[roles_required(*BREAK_GLASS_ROLES)],
+        status_code=HTTP_201_CREATED,
+    )
+    async def break_glass(
+        self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[BreakGlass]
+    ) -> BreakGlassGranted:
+        """Audited, and every supervisor of the tenant is told at once."""
+        principal = principal_of(request)
+        assert principal is not None, "the guard lets only staff in"
+        case_id = await services.find_case_key(key)
+        until = await access.break_glass(case_id, data.reason, principal)
+        return BreakGlassGranted(case_id=case_id, until=until)

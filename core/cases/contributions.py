@@ -144,7 +144,9 @@ class Contributions:
                     detail={"level": level, "reason": minimum.reason},
                 )
         if level != case.confidentiality:
-            await Case.update({Case.confidentiality: level}).where(Case.id == case.id)
+            await Case.update(
+                {Case.confidentiality: level, Case.confidentiality_floor: level}
+            ).where(Case.id == case.id)
         await self.call("querela_on_case_registered", case=case)
         return level
 

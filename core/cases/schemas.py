@@ -17,6 +17,7 @@ from core.text import line, text
 
 Channel = Literal["web", "email", "phone", "letter", "in_person", "kiosk", "api"]
 Severity = Literal["low", "normal", "high", "critical"]
+Confidentiality = Literal["standard", "restricted", "sealed"]
 PartyRole = Literal["complainant", "representative", "subject", "witness"]
 
 EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,255}\.[^@\s\x00-\x1f\x7f]{2,}$"
@@ -77,6 +78,22 @@ class CaseChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     subject: Subject | None = None
     category: Category | None = None
     severity: Severity | None = None
+    #: Raised by anyone who triages; lowered only by a supervisor, never below what the
+    #: case's plugins require.
+    confidentiality: Confidentiality | None = None
+
+
+class BreakGlass(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Why someone opens a case they may not otherwise see."""
+
+    reason: str
+
+
+class BreakGlassGranted(msgspec.Struct, kw_only=True):
+    """Until when the break-glass access lasts."""
+
+    case_id: UUID
+    until: datetime
 
 
 class PartyOut(msgspec.Struct, kw_only=True):

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
+from core.access import services as access
 from core.audit import services as audit
 from core.cases.contributions import Contributions
 from core.cases.duplicates import Sender, link_duplicates
@@ -39,7 +40,7 @@ from core.cases.tables import (
 )
 from core.db.rows import as_structs
 from core.deadlines.services import register_deadlines
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.lifecycle.policy import current_policy
 from core.notify.paging import page_risk_flags
@@ -225,7 +226,7 @@ async def case_view(case_id: UUID) -> CaseView:
 
 async def read_case(key: str, *, actor: str) -> CaseDetail:
     """Return a case by id or reference, and audit that it was read."""
-    case_id = await find_case_id(key)
+    case_id = await find_case_id(key, part=None)  # audited here, at every level
     detail = await case_detail(case_id)
     await audit.record("case.viewed", actor=actor, case_id=case_id)
     return detail
@@ -246,6 +247,8 @@ async def list_cases(
     if not 1 <= limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
     query = Case.select(*_SUMMARY_COLUMNS).order_by(Case.id, ascending=False).limit(limit + 1)
+    if (seen := access.visible()) is not None:
+        query = query.where(seen)
     if before is not None:
         query = query.where(Case.id < _parse_uuid("before", before))
     if assignee is not None:
@@ -258,10 +261,18 @@ async def list_cases(
     return CasePage(items=items, next=str(items[-1].id) if more and items else None)
 
 
-async def update_case(key: str, changes: CaseChanges, *, actor: str) -> CaseDetail:
-    """Apply triage changes, refusing them if the case changed since the client read it."""
-    case_id = await find_case_id(key)
+async def update_case(
+    key: str, changes: CaseChanges, *, actor: str, supervisor: bool = False
+) -> CaseDetail:
+    """Apply triage changes, refusing them if the case changed since the client read it.
+
+    Confidentiality may be raised by anyone who triages and lowered only by a
+    ``supervisor``, never below the case's floor (what its plugins require).
+    """
+    case_id = await find_case_id(key, part=None)
     values: dict[Any, Any] = {}
+    if changes.confidentiality is not None:
+        values.update(await _confidentiality(case_id, changes.confidentiality, supervisor, actor))
     if changes.subject is not None:
         values[Case.subject] = _required_text("subject", changes.subject)
     if changes.category is not None:
@@ -289,6 +300,34 @@ async def update_case(key: str, changes: CaseChanges, *, actor: str) -> CaseDeta
     return await case_detail(case_id)
 
 
+async def _confidentiality(
+    case_id: UUID, wanted: str, supervisor: bool, actor: str
+) -> dict[Any, Any]:
+    row = (
+        await Case.select(Case.confidentiality, Case.confidentiality_floor)
+        .where(Case.id == case_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("no such case")
+    now, floor = row["confidentiality"], row["confidentiality_floor"]
+    if wanted == now:
+        return {}
+    order = access.LEVELS
+    if order.index(wanted) < order.index(now):
+        if not supervisor:
+            raise Forbidden("only a supervisor lowers a case's confidentiality")
+        if order.index(wanted) < order.index(floor):
+            raise Conflict(f"the case's rules keep it at least {floor}")
+    await audit.record(
+        "case.confidentiality_changed",
+        actor=actor,
+        case_id=case_id,
+        detail={"from": now, "to": wanted},
+    )
+    return {Case.confidentiality: wanted}
+
+
 async def _next_reference(tenant: TenantContext, received_at: datetime) -> str:
     """Hand out the next gap-free number for the tenant and the year of receipt.
 
@@ -311,8 +350,8 @@ async def _next_reference(tenant: TenantContext, received_at: datetime) -> str:
     return f"{tenant.reference_prefix}-{year}-{rows[0]['value']:06d}"
 
 
-async def find_case_id(key: str) -> UUID:
-    """The id of the case ``key`` names (its id or its reference) in the current tenant."""
+async def find_case_key(key: str) -> UUID:
+    """The id of the case ``key`` names, whoever may see it: for break-glass only."""
     try:
         condition = Case.id == UUID(key)
     except ValueError:
@@ -322,6 +361,16 @@ async def find_case_id(key: str) -> UUID:
         raise NotFound("no such case")
     case_id: UUID = row["id"]
     return case_id
+
+
+async def find_case_id(key: str, *, part: str | None) -> UUID:
+    """The id of the case ``key`` names (its id or its reference) in the current tenant.
+
+    Only a case the caller may see is found (``core.access``): any other is "no such
+    case". ``part`` names what the caller reads of it, which is audited for a
+    restricted or sealed case; None when the caller changes it instead.
+    """
+    return await access.checked(await find_case_key(key), part)
 
 
 async def case_detail(case_id: UUID) -> CaseDetail:

@@ -34,6 +34,8 @@ class Case(TenantScoped, Table, tablename="cases"):
     category = Varchar(length=100, null=True, default=None)
     severity = Varchar(length=20, default="normal")
     confidentiality = Varchar(length=20, default="standard")
+    #: The lowest level the case's plugins allow; no one lowers it below this.
+    confidentiality_floor = Varchar(length=20, default="standard")
     language = Varchar(length=8, default="en")
     received_at = Timestamptz()
     created_at = Timestamptz(default=TimestamptzNow())

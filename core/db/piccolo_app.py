@@ -5,6 +5,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
+from core.access.tables import ACCESS_TABLES
 from core.apikeys.tables import ApiKey
 from core.attachments.tables import Attachment
 from core.audit.tables import AuditEvent
@@ -75,6 +76,7 @@ TABLES: list[type[Table]] = [
     Notification,
     *WEBHOOK_TABLES,
     *WORKER_TABLES,
+    *ACCESS_TABLES,
 ]
 
 APP_CONFIG = AppConfig(

@@ -33,7 +33,7 @@ class DeadlineController(Controller):
     @get(summary="A case's deadlines and clock stops")
     async def list_deadlines(self, key: FromPath[str]) -> CaseDeadlines:
         """Deadlines soonest first, each with its extensions, and the times the case was on hold."""
-        return await services.case_deadlines(await find_case_id(key))
+        return await services.case_deadlines(await find_case_id(key, part="deadlines"))
 
     @post(
         "/{deadline_kind:str}/extend",
@@ -49,5 +49,5 @@ class DeadlineController(Controller):
         data: JSONBody[ExtensionIn],
     ) -> DeadlineDetail:
         """Give a deadline a later due time; who granted it, when and why are kept and audited."""
-        case_id = await find_case_id(key)
+        case_id = await find_case_id(key, part=None)
         return await services.extend(case_id, deadline_kind, data, _actor(request))

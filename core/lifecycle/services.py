@@ -632,7 +632,7 @@ async def answer_survey(case_id: UUID, survey: SurveyIn, *, actor: str) -> None:
 
 async def case_file(key: str) -> CaseFile:
     """The investigation file: tasks, records, decisions, appeals, survey."""
-    case_id = await find_case_id(key)
+    case_id = await find_case_id(key, part="file")
     decisions = (
         await CaseDecision.select()
         .where(CaseDecision.case_id == case_id)
@@ -668,7 +668,7 @@ async def case_file(key: str) -> CaseFile:
 
 
 async def _lock(key: str) -> dict[str, Any]:
-    case_id = await find_case_id(key)
+    case_id = await find_case_id(key, part=None)
     rows = await Case.raw("SELECT * FROM cases WHERE id = {} FOR UPDATE", case_id)
     if not rows:
         raise NotFound("no such case")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from core.access import services as access
 from core.audit import services as audit
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
@@ -61,6 +62,7 @@ async def route_case(case_id: UUID, actor: str) -> None:
         team = await teams.default_team(actor)
         route = Route("default", team, "no rule or plugin routed the case: default queue")
     excluded = await excluded_staff(case_id, contributions)
+    await access.record_exclusions(case_id, excluded)  # they may not see it either
     assignee = route.assignee
     if assignee is not None and not await _may_take(assignee, route.team_id, excluded):
         assignee = None
@@ -97,7 +99,7 @@ async def assign_case(key: str, data: AssignIn, principal: Principal) -> list[De
 
 async def decisions(key: str) -> list[DecisionOut]:
     """Every routing decision on a case, oldest first."""
-    case_id = await _case_id(key)
+    case_id = await _case_id(key, part="routing")
     rows = await RoutingDecision.raw(
         """
         SELECT d.id, d.source, d.rule_id, t.name AS team, s.email AS assignee_email,
@@ -344,7 +346,7 @@ async def _record(case_id: UUID, route: Route, assignee: UUID | None, actor: str
 
 
 async def _lock(key: str) -> dict[str, Any]:
-    case_id = await _case_id(key)
+    case_id = await _case_id(key, part=None)
     rows = await Case.raw("SELECT * FROM cases WHERE id = {} FOR UPDATE", case_id)
     if not rows:
         raise NotFound("no such case")
@@ -356,10 +358,10 @@ async def _lock(key: str) -> dict[str, Any]:
 # imported when first used, not when this module loads (that would be a cycle).
 
 
-async def _case_id(key: str) -> UUID:
+async def _case_id(key: str, *, part: str | None) -> UUID:
     from core.cases.services import find_case_id
 
-    return await find_case_id(key)
+    return await find_case_id(key, part=part)
 
 
 async def _case_view(case_id: UUID) -> CaseView:

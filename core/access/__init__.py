@@ -1,0 +1,1 @@
+"""Who may see a case: confidentiality levels, exclusions and break-glass access."""

@@ -1,0 +1,206 @@
+"""Who may see a case, decided in one place for every way a case is reached.
+
+Levels (``cases.confidentiality``):
+
+- **standard**: every member of the tenant's staff, and API keys allowed to read;
+- **restricted**: the case's assignee, the supervisor it was escalated to, the
+  members of its team, and supervisors;
+- **sealed**: the case's assignee and the supervisor it was escalated to, only.
+
+At every level, staff excluded from the case (its subjects, and whom plugins
+name: ``case_exclusion``) see nothing of it, and staff holding current
+break-glass access (``case_access``) see it as if named. A case someone may not
+see does not exist for them: reading it answers "no such case", and lists and
+counts leave it out (``visible`` is the list's filter, ``may_see`` the same rule
+for one case). Every read of a restricted or sealed case is audited with the
+part that was read.
+
+The rule applies to the request's caller, set by the authentication middleware
+(``viewing_as``). Work without a caller (the worker, the mail intake, the
+complainant's own pages, which find a case by its receipt) is not restricted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from piccolo.columns.combination import WhereRaw
+
+from core import clock
+from core.access.tables import CaseAccess, CaseExclusion
+from core.access.viewer import current_viewer
+from core.audit import services as audit
+from core.auth.principal import Principal
+from core.cases.tables import Case
+from core.errors import InvalidInput, NotFound
+from core.ids import uuid7
+from core.notify.services import notify
+from core.sdk import CONFIDENTIALITY_ORDER
+from core.tenancy.context import current_tenant
+from core.text import CONTROL_CHARACTERS, has_control_characters
+
+#: The levels, lowest first.
+LEVELS = CONFIDENTIALITY_ORDER
+#: How long break-glass access lasts.
+BREAK_GLASS_FOR = timedelta(hours=2)
+
+#: One case's facts the rule needs, for ``may_see``: the viewer three times, then the case.
+_FACTS = """
+SELECT c.id, c.confidentiality, c.assignee_staff_id, c.escalated_to_staff_id,
+       EXISTS (SELECT 1 FROM case_exclusion x
+               WHERE x.case_id = c.id AND x.staff_id = {}) AS excluded,
+       EXISTS (SELECT 1 FROM case_access a
+               WHERE a.case_id = c.id AND a.staff_id = {} AND a.expires_at > now())
+           AS broke_glass,
+       EXISTS (SELECT 1 FROM team_member m
+               WHERE m.team_id = c.team_id AND m.staff_id = {}) AS in_team
+FROM cases c WHERE c.id = {}
+"""
+
+
+def visible() -> WhereRaw | None:
+    """The filter that leaves out of a case query what the caller may not see (None: all)."""
+    viewer = current_viewer()
+    if viewer is None:
+        return None
+    if viewer.staff_id is None:  # an API key: standard cases only
+        return WhereRaw("cases.confidentiality = 'standard'")
+    supervisor = "true" if viewer.holds("supervisor") else "false"
+    return WhereRaw(
+        f"""
+        NOT EXISTS (SELECT 1 FROM case_exclusion x
+                    WHERE x.case_id = cases.id AND x.staff_id = {{}})
+        AND (
+            cases.confidentiality = 'standard'
+            OR cases.assignee_staff_id = {{}} OR cases.escalated_to_staff_id = {{}}
+            OR EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = cases.id
+                       AND a.staff_id = {{}} AND a.expires_at > now())
+            OR (cases.confidentiality = 'restricted'
+                AND ({supervisor} OR EXISTS (SELECT 1 FROM team_member m
+                                             WHERE m.team_id = cases.team_id
+                                               AND m.staff_id = {{}})))
+        )
+        """,
+        *([viewer.staff_id] * 5),
+    )
+
+
+def may_see(viewer: Principal, facts: Mapping[str, Any]) -> bool:
+    """Whether ``viewer`` may see the case described by ``facts`` (a ``_FACTS`` row)."""
+    level = facts["confidentiality"]
+    if viewer.staff_id is None:
+        return bool(level == "standard")
+    if facts["excluded"]:
+        return False
+    named = viewer.staff_id in (facts["assignee_staff_id"], facts["escalated_to_staff_id"])
+    if level == "standard" or named or facts["broke_glass"]:
+        return True
+    return bool(level == "restricted" and (viewer.holds("supervisor") or facts["in_team"]))
+
+
+async def checked(case_id: UUID, part: str | None) -> UUID:
+    """``case_id``, if the caller may see the case; audit the read of ``part``.
+
+    ``part`` names what is read ("case", "file", "timeline", ...); None for a
+    change, which its own audit event records. Raises ``NotFound`` for a case the
+    caller may not see, exactly as for one that does not exist.
+    """
+    viewer = current_viewer()
+    if viewer is None:
+        return case_id
+    facts = await _facts(case_id, viewer)
+    if facts is None or not may_see(viewer, facts):
+        raise NotFound("no such case")
+    if part is not None and facts["confidentiality"] != "standard":
+        await audit.record(
+            "case.read",
+            actor=viewer.actor,
+            case_id=case_id,
+            detail={"part": part, "level": facts["confidentiality"]},
+        )
+    return case_id
+
+
+async def _facts(case_id: UUID, viewer: Principal) -> Mapping[str, Any] | None:
+    rows = await Case.raw(
+        _FACTS,
+        viewer.staff_id,
+        viewer.staff_id,
+        viewer.staff_id,
+        case_id,
+    )
+    return rows[0] if rows else None
+
+
+async def record_exclusions(case_id: UUID, excluded: Mapping[UUID, str]) -> None:
+    """Keep who is excluded from the case, and why (``routing.excluded_staff``'s answer)."""
+    tenant = current_tenant()
+    for staff_id, reason in excluded.items():
+        source = "plugin" if reason.startswith("excluded by ") else "core"
+        await CaseExclusion.raw(
+            "INSERT INTO case_exclusion (tenant_id, id, case_id, staff_id, reason, source)"
+            " VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (tenant_id, case_id, staff_id)"
+            " DO NOTHING",
+            tenant.id,
+            uuid7(),
+            case_id,
+            staff_id,
+            reason[:300],
+            source[:100],
+        )
+
+
+async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime:
+    """Give the caller access to a case they may not see, for a while; return until when.
+
+    The caller must say why. The access is audited, and every supervisor of the
+    tenant is told at once. Excluded staff cannot break the glass on their own case.
+    """
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise InvalidInput("reason", "say why, in at least 10 characters")
+    if len(reason) > 1000:
+        raise InvalidInput("reason", "is longer than 1000 characters")
+    if has_control_characters(reason, multiline=True):
+        raise InvalidInput("reason", CONTROL_CHARACTERS)
+    assert viewer.staff_id is not None, "staff only: the route's guard sees to it"
+    facts = await _facts(case_id, viewer)
+    if facts is None or facts["excluded"]:
+        raise NotFound("no such case")
+    until = clock.now() + BREAK_GLASS_FOR
+    await CaseAccess.insert(
+        CaseAccess(
+            id=uuid7(),
+            tenant_id=current_tenant().id,
+            case_id=case_id,
+            staff_id=viewer.staff_id,
+            kind="break_glass",
+            reason=reason,
+            expires_at=until,
+        )
+    )
+    await audit.record(
+        "case.break_glass",
+        actor=viewer.actor,
+        case_id=case_id,
+        detail={"level": facts["confidentiality"], "until": until.isoformat()},
+    )
+    reference = await Case.select(Case.reference).where(Case.id == case_id).first()
+    supervisors = await Case.raw(
+        "SELECT id FROM staff_member WHERE active AND 'supervisor' = ANY(roles) ORDER BY id"
+    )
+    who = viewer.email or viewer.actor
+    await notify(
+        recipients=[row["id"] for row in supervisors if row["id"] != viewer.staff_id],
+        kind="break_glass",
+        subject=f"Break-glass access to {reference['reference'] if reference else 'a case'}",
+        body=f"{who} opened a {facts['confidentiality']} case they may not otherwise see,"
+        f" until {until:%Y-%m-%d %H:%M} UTC. Their reason: {reason}",
+        case_id=case_id,
+        actor=viewer.actor,
+        urgent=True,
+    )
+    return until

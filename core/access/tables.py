@@ -1,0 +1,43 @@
+"""Who is kept from a case, and who was given access to it (tenant-scoped).
+
+Keys and foreign keys are composite with ``tenant_id`` and are declared in the
+migration, since Piccolo knows only single-column keys.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import UUID, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from core.db.placement import TenantScoped
+
+
+class CaseExclusion(TenantScoped, Table, tablename="case_exclusion"):
+    """A member of staff who may neither see nor handle a case (a conflict of interest)."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    staff_id = UUID(default=None)
+    #: Why, in words staff read: "named as a subject of the complaint", a plugin's reason.
+    reason = Varchar(length=300)
+    #: ``core`` or the plugin that named them.
+    source = Varchar(length=100)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CaseAccess(TenantScoped, Table, tablename="case_access"):
+    """Access to a case beyond its level's rule: break-glass, for a while, with a reason."""
+
+    id = UUID(primary_key=True, default=None)
+    case_id = UUID(default=None)
+    staff_id = UUID(default=None)
+    #: ``break_glass``
+    kind = Varchar(length=20)
+    reason = Varchar(length=1000)
+    granted_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+
+
+#: Every access table, for ``core.db.piccolo_app.TABLES``.
+ACCESS_TABLES: list[type[Table]] = [CaseExclusion, CaseAccess]

@@ -1,0 +1,220 @@
+"""Who sees a case, by role and confidentiality level: reading it, finding it in lists,
+reading its parts. A case someone may not see does not exist for them, in counts too."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.fixtures.staff import StaffUser, TenantHandle
+
+Client = httpx.AsyncClient
+LEVELS = ("standard", "restricted", "sealed")
+#: Who sees a case at each level (the assignee is a handler; the subject is a handler too).
+SEES = {
+    "assignee": {"standard", "restricted", "sealed"},
+    "handler": {"standard"},
+    "investigator": {"standard"},
+    "supervisor": {"standard", "restricted"},
+    "tenant-admin": {"standard"},
+    "auditor": {"standard"},
+    "subject": set(),
+    "api-key": {"standard"},
+}
+#: Parts of a case, each read on its own route.
+PARTS = ("", "/deadlines", "/routing", "/file", "/attachments")
+
+
+@dataclass
+class Scene:
+    tenant: TenantHandle
+    viewers: dict[str, dict[str, str]]
+    cases: dict[str, dict]
+
+
+def on(tenant: TenantHandle, headers: dict[str, str]) -> dict[str, str]:
+    return {"host": f"{tenant.slug}.localhost", **headers}
+
+
+async def register(client: Client, scene_tenant: TenantHandle, by: StaffUser, subject: StaffUser):
+    response = await client.post(
+        "/api/v1/cases",
+        json={
+            "subject": f"Conduct of a colleague {uuid.uuid4().hex[:6]}",
+            "description": "Shouted at me in the corridor.",
+            "complainant": {"name": "Ada Example", "email": "ada@example.org"},
+            "parties": [{"role": "subject", "name": "The colleague", "email": subject.email}],
+        },
+        headers=on(scene_tenant, by.bearer),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+async def scene(client: Client, tenant: TenantHandle) -> Scene:
+    assignee = await tenant.add_staff(("handler",))
+    supervisor = await tenant.add_staff(("supervisor",))
+    people = {
+        "assignee": assignee,
+        "handler": await tenant.add_staff(("handler",)),
+        "investigator": await tenant.add_staff(("investigator",)),
+        "supervisor": supervisor,
+        "tenant-admin": await tenant.add_staff(("tenant-admin",)),
+        "auditor": await tenant.add_staff(("auditor",)),
+        "subject": await tenant.add_staff(("handler",)),
+    }
+    viewers = {role: person.bearer for role, person in people.items()}
+    key = await client.post(
+        "/api/v1/api-keys",
+        json={"name": "CRM", "scopes": ["cases:read"]},
+        headers=on(tenant, people["tenant-admin"].bearer),
+    )
+    assert key.status_code == 201, key.text
+    viewers["api-key"] = {"authorization": f"ApiKey {key.json()['secret']}"}
+    cases = {}
+    for level in LEVELS:
+        case = await register(client, tenant, assignee, people["subject"])
+        assigned = await client.post(
+            f"/api/v1/cases/{case['id']}/assign",
+            json={"staff_email": assignee.email},
+            headers=on(tenant, supervisor.bearer),
+        )
+        assert assigned.status_code == 200, assigned.text
+        if level != "standard":
+            raised = await client.patch(
+                f"/api/v1/cases/{case['id']}",
+                json={"version": case["version"], "confidentiality": level},
+                headers=on(tenant, assignee.bearer),
+            )
+            assert raised.status_code == 200, raised.text
+        cases[level] = case
+    return Scene(tenant, viewers, cases)
+
+
+@pytest.mark.parametrize("viewer", list(SEES))
+async def test_each_role_sees_the_levels_it_may_and_nothing_else(
+    client: Client, scene: Scene, viewer: str
+):
+    headers = on(scene.tenant, scene.viewers[viewer])
+    listed = await client.get("/api/v1/cases", params={"limit": 200}, headers=headers)
+    assert listed.status_code == 200, listed.text
+    in_list = {item["id"] for item in listed.json()["items"]}
+
+    for level, case in scene.cases.items():
+        may = level in SEES[viewer]
+        assert (case["id"] in in_list) is may, f"{viewer} listing a {level} case"
+        by_reference = await client.get(f"/api/v1/cases/{case['reference']}", headers=headers)
+        assert by_reference.status_code == (200 if may else 404), (viewer, level)
+        if viewer == "api-key":
+            continue  # a key reads the case itself, not its parts
+        for part in PARTS:
+            answer = await client.get(f"/api/v1/cases/{case['id']}{part}", headers=headers)
+            assert answer.status_code == (200 if may else 404), (viewer, level, part)
+            if not may:  # indistinguishable from a case that does not exist
+                missing = await client.get(f"/api/v1/cases/{uuid.uuid4()}{part}", headers=headers)
+                assert answer.json()["detail"] == missing.json()["detail"]
+
+
+async def test_the_subject_of_a_complaint_sees_nothing_of_it_even_in_counts(
+    client: Client, scene: Scene
+):
+    everyone = on(scene.tenant, scene.viewers["handler"])
+    subject = on(scene.tenant, scene.viewers["subject"])
+    theirs = (await client.get("/api/v1/cases", params={"limit": 200}, headers=subject)).json()
+    others = (await client.get("/api/v1/cases", params={"limit": 200}, headers=everyone)).json()
+
+    ids = {case["id"] for case in scene.cases.values()}
+    assert ids.isdisjoint(item["id"] for item in theirs["items"])
+    assert len(others["items"]) - len(theirs["items"]) >= 1  # the standard one, at least
+
+
+async def test_reading_a_restricted_or_sealed_case_is_audited_with_the_part(
+    client: Client, scene: Scene, owner: asyncpg.Connection
+):
+    supervisor = on(scene.tenant, scene.viewers["supervisor"])
+    restricted = scene.cases["restricted"]
+    assert (
+        await client.get(f"/api/v1/cases/{restricted['id']}/file", headers=supervisor)
+    ).is_success
+    assert (
+        await client.get(f"/api/v1/cases/{scene.cases['standard']['id']}/file", headers=supervisor)
+    ).is_success
+
+    async with owner.transaction():
+        await owner.execute(
+            "SELECT set_config('querela.tenant_id', $1, true)", str(scene.tenant.id)
+        )
+        reads = await owner.fetch(
+            "SELECT case_id, actor, detail FROM audit_event WHERE action = 'case.read'"
+        )
+    assert [(str(r["case_id"]), r["detail"]) for r in reads] == [
+        (restricted["id"], '{"part": "file", "level": "restricted"}')
+    ]
+    assert reads[0]["actor"].startswith("staff:")
+
+
+async def test_break_glass_opens_a_sealed_case_for_a_while_and_tells_the_supervisors(
+    client: Client, scene: Scene
+):
+    sealed = scene.cases["sealed"]
+    handler = on(scene.tenant, scene.viewers["handler"])
+    assert (await client.get(f"/api/v1/cases/{sealed['id']}", headers=handler)).status_code == 404
+
+    vague = await client.post(
+        f"/api/v1/cases/{sealed['reference']}/break-glass", json={"reason": "need"}, headers=handler
+    )
+    opened = await client.post(
+        f"/api/v1/cases/{sealed['reference']}/break-glass",
+        json={"reason": "The complainant is on the phone and in danger."},
+        headers=handler,
+    )
+    read = await client.get(f"/api/v1/cases/{sealed['id']}", headers=handler)
+    supervisor = on(scene.tenant, scene.viewers["supervisor"])
+    notices = (await client.get("/api/v1/notifications", headers=supervisor)).json()["items"]
+
+    assert vague.status_code == 400
+    assert opened.status_code == 201, opened.text
+    assert read.status_code == 200
+    [notice] = [n for n in notices if n["kind"] == "break_glass"]
+    assert notice["urgent"] and sealed["reference"] in notice["subject"]
+    assert "in danger" in notice["body"]
+
+
+async def test_the_subject_cannot_break_the_glass_on_their_own_case(client: Client, scene: Scene):
+    subject = on(scene.tenant, scene.viewers["subject"])
+    sealed = scene.cases["sealed"]
+
+    response = await client.post(
+        f"/api/v1/cases/{sealed['id']}/break-glass",
+        json={"reason": "I would like to read what they say about me."},
+        headers=subject,
+    )
+
+    assert response.status_code == 404
+
+
+async def test_only_a_supervisor_lowers_confidentiality(client: Client, scene: Scene):
+    restricted = scene.cases["restricted"]
+    assignee = on(scene.tenant, scene.viewers["assignee"])
+    supervisor = on(scene.tenant, scene.viewers["supervisor"])
+    current = (await client.get(f"/api/v1/cases/{restricted['id']}", headers=assignee)).json()
+
+    refused = await client.patch(
+        f"/api/v1/cases/{restricted['id']}",
+        json={"version": current["version"], "confidentiality": "standard"},
+        headers=assignee,
+    )
+    lowered = await client.patch(
+        f"/api/v1/cases/{restricted['id']}",
+        json={"version": current["version"], "confidentiality": "standard"},
+        headers=supervisor,
+    )
+
+    assert refused.status_code == 403
+    assert lowered.status_code == 200, lowered.text
+    assert lowered.json()["confidentiality"] == "standard"
