@@ -42,11 +42,9 @@ RETURNING failures, window_start,
     ceil(extract(epoch FROM window_start + $1::interval - statement_timestamp())) AS retry_after
 """
 
-#: Gives counts back (``$3`` = 1) or keeps them (``$3`` = 0) with the same statement.
-_SETTLE = """
-UPDATE receipt_attempt AS a SET failures = a.failures - $3
-FROM unnest($1::text[], $2::timestamptz[]) AS r (bucket, window_start)
-WHERE a.bucket = r.bucket AND a.window_start = r.window_start
+#: Gives one count back.
+_GIVE_BACK = """
+UPDATE receipt_attempt SET failures = failures - 1 WHERE bucket = $1 AND window_start = $2
 """
 
 
@@ -179,9 +177,16 @@ class GuessLimiter:
 
 
 async def _settle(conn: asyncpg.Connection, reservation: Reservation, *, give_back: bool) -> None:
-    await conn.execute(
-        _SETTLE, list(reservation.buckets), list(reservation.windows), 1 if give_back else 0
-    )
+    """Give the counts back, or keep them (nothing to write: reserving counted them).
+
+    One row per statement, each committed on its own: a statement that updated
+    several rows would lock them in whatever order its plan met them, and two such
+    statements could each wait for the other.
+    """
+    if not give_back:
+        return
+    for bucket, window in sorted(zip(reservation.buckets, reservation.windows, strict=True)):
+        await conn.execute(_GIVE_BACK, bucket, window)
 
 
 @asynccontextmanager
