@@ -24,6 +24,7 @@ from litestar.status_codes import (
 )
 from opentelemetry.sdk.trace import TracerProvider
 
+from core.access.api import ExclusionController
 from core.apikeys.api import ApiKeyController
 from core.attachments.api import AttachmentController
 from core.auth.middleware import AuthenticationMiddleware
@@ -187,6 +188,7 @@ def create_app(
             NotificationController,
             WebhookController,
             DeadlineController,
+            ExclusionController,
         ],
         middleware=request_middleware(security),
     )

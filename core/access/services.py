@@ -35,7 +35,7 @@ from core.access.viewer import current_viewer
 from core.audit import services as audit
 from core.auth.principal import Principal
 from core.cases.tables import Case
-from core.errors import InvalidInput, NotFound
+from core.errors import Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.notify.services import notify
 from core.sdk import CONFIDENTIALITY_ORDER
@@ -51,7 +51,8 @@ BREAK_GLASS_FOR = timedelta(hours=2)
 _FACTS = """
 SELECT c.id, c.confidentiality, c.assignee_staff_id, c.escalated_to_staff_id,
        EXISTS (SELECT 1 FROM case_exclusion x
-               WHERE x.case_id = c.id AND x.staff_id = {}) AS excluded,
+               WHERE x.case_id = c.id AND x.staff_id = {} AND x.overridden_at IS NULL)
+           AS excluded,
        EXISTS (SELECT 1 FROM case_access a
                WHERE a.case_id = c.id AND a.staff_id = {} AND a.expires_at > now())
            AS broke_glass,
@@ -72,7 +73,8 @@ def visible() -> WhereRaw | None:
     return WhereRaw(
         f"""
         NOT EXISTS (SELECT 1 FROM case_exclusion x
-                    WHERE x.case_id = cases.id AND x.staff_id = {{}})
+                    WHERE x.case_id = cases.id AND x.staff_id = {{}}
+                      AND x.overridden_at IS NULL)
         AND (
             cases.confidentiality = 'standard'
             OR cases.assignee_staff_id = {{}} OR cases.escalated_to_staff_id = {{}}
@@ -159,13 +161,7 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
     The caller must say why. The access is audited, and every supervisor of the
     tenant is told at once. Excluded staff cannot break the glass on their own case.
     """
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise InvalidInput("reason", "say why, in at least 10 characters")
-    if len(reason) > 1000:
-        raise InvalidInput("reason", "is longer than 1000 characters")
-    if has_control_characters(reason, multiline=True):
-        raise InvalidInput("reason", CONTROL_CHARACTERS)
+    reason = _reason(reason)
     assert viewer.staff_id is not None, "staff only: the route's guard sees to it"
     facts = await _facts(case_id, viewer)
     if facts is None or facts["excluded"]:
@@ -204,3 +200,96 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
         urgent=True,
     )
     return until
+
+
+async def exclusions(case_id: UUID) -> list[dict[str, Any]]:
+    """Who is excluded from the case, why, and where any override stands."""
+    rows: list[dict[str, Any]] = await CaseExclusion.raw(
+        """
+        SELECT x.staff_id, s.email, x.reason, x.source, x.override_reason,
+               x.override_requested_by, x.override_requested_at, x.override_approved_by,
+               x.overridden_at
+        FROM case_exclusion x JOIN staff_member s ON s.id = x.staff_id
+        WHERE x.case_id = {} ORDER BY x.created_at, x.id
+        """,
+        case_id,
+    )
+    return rows
+
+
+async def request_override(case_id: UUID, staff_id: UUID, reason: str, viewer: Principal) -> None:
+    """Ask that an excluded member of staff may see and handle the case after all.
+
+    Takes effect only when a second person approves (``approve_override``).
+    """
+    reason = _reason(reason)
+    if viewer.staff_id == staff_id:
+        raise Forbidden("no one asks to lift their own exclusion")
+    updated = await CaseExclusion.raw(
+        """
+        UPDATE case_exclusion
+        SET override_reason = {}, override_requested_by = {}, override_requested_at = now(),
+            override_approved_by = NULL
+        WHERE case_id = {} AND staff_id = {} AND overridden_at IS NULL
+        RETURNING id
+        """,
+        reason,
+        viewer.actor,
+        case_id,
+        staff_id,
+    )
+    if not updated:
+        raise NotFound("that member of staff is not excluded from this case")
+    await audit.record(
+        "case.exclusion_override_requested",
+        actor=viewer.actor,
+        case_id=case_id,
+        detail={"staff_id": str(staff_id)},
+    )
+
+
+async def approve_override(case_id: UUID, staff_id: UUID, viewer: Principal) -> None:
+    """Approve a requested override: a second person, neither the asker nor the excluded."""
+    rows = await CaseExclusion.raw(
+        "SELECT override_requested_by FROM case_exclusion"
+        " WHERE case_id = {} AND staff_id = {} AND overridden_at IS NULL FOR UPDATE",
+        case_id,
+        staff_id,
+    )
+    if not rows or rows[0]["override_requested_by"] is None:
+        raise NotFound("no override of that exclusion is waiting for approval")
+    if viewer.actor == rows[0]["override_requested_by"] or viewer.staff_id == staff_id:
+        raise Forbidden("an override needs a second person: not who asked, not who is excluded")
+    await CaseExclusion.raw(
+        "UPDATE case_exclusion SET override_approved_by = {}, overridden_at = now()"
+        " WHERE case_id = {} AND staff_id = {}",
+        viewer.actor,
+        case_id,
+        staff_id,
+    )
+    await audit.record(
+        "case.exclusion_overridden",
+        actor=viewer.actor,
+        case_id=case_id,
+        detail={"staff_id": str(staff_id), "requested_by": rows[0]["override_requested_by"]},
+    )
+
+
+async def overridden(case_id: UUID) -> set[UUID]:
+    """Staff whose exclusion from the case was overridden (they may handle it)."""
+    rows = await CaseExclusion.raw(
+        "SELECT staff_id FROM case_exclusion WHERE case_id = {} AND overridden_at IS NOT NULL",
+        case_id,
+    )
+    return {row["staff_id"] for row in rows}
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise InvalidInput("reason", "say why, in at least 10 characters")
+    if len(reason) > 1000:
+        raise InvalidInput("reason", "is longer than 1000 characters")
+    if has_control_characters(reason, multiline=True):
+        raise InvalidInput("reason", CONTROL_CHARACTERS)
+    return reason

@@ -24,6 +24,12 @@ class CaseExclusion(TenantScoped, Table, tablename="case_exclusion"):
     #: ``core`` or the plugin that named them.
     source = Varchar(length=100)
     created_at = Timestamptz(default=TimestamptzNow())
+    #: An override, asked for with a reason and in force once a second person approves.
+    override_reason = Varchar(length=1000, null=True, default=None)
+    override_requested_by = Varchar(length=200, null=True, default=None)
+    override_requested_at = Timestamptz(null=True, default=None)
+    override_approved_by = Varchar(length=200, null=True, default=None)
+    overridden_at = Timestamptz(null=True, default=None)
 
 
 class CaseAccess(TenantScoped, Table, tablename="case_access"):

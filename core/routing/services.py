@@ -190,6 +190,8 @@ async def excluded_staff(
                 excluded.setdefault(row["id"], f"excluded by {source}: {exclusion.reason}")
     if own:  # a caller who passed its contributions records their failures itself
         await contributions.record_failures(case_id)
+    for staff_id in await access.overridden(case_id):  # approved by a second person
+        excluded.pop(staff_id, None)
     return excluded
 
 

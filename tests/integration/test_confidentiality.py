@@ -218,3 +218,48 @@ async def test_only_a_supervisor_lowers_confidentiality(client: Client, scene: S
     assert refused.status_code == 403
     assert lowered.status_code == 200, lowered.text
     assert lowered.json()["confidentiality"] == "standard"
+
+
+async def test_an_exclusion_is_lifted_only_with_a_reason_and_a_second_persons_approval(
+    client: Client, scene: Scene, tenant: TenantHandle, owner: asyncpg.Connection
+):
+    case = scene.cases["standard"]
+    supervisor = on(scene.tenant, scene.viewers["supervisor"])
+    admin = on(scene.tenant, scene.viewers["tenant-admin"])
+    subject = on(scene.tenant, scene.viewers["subject"])
+    listed = await client.get(f"/api/v1/cases/{case['id']}/exclusions", headers=supervisor)
+    assert listed.status_code == 200, listed.text
+    [excluded] = listed.json()
+    assert excluded["reason"] == "named as a subject of the complaint"
+    override = f"/api/v1/cases/{case['id']}/exclusions/{excluded['staff_id']}/override"
+
+    vague = await client.post(override, json={"reason": "ok"}, headers=supervisor)
+    asked = await client.post(
+        override, json={"reason": "The only Welsh speaker on the team."}, headers=supervisor
+    )
+    own_approval = await client.post(f"{override}/approve", headers=supervisor)
+    subjects_approval = await client.post(f"{override}/approve", headers=subject)
+    still_hidden = await client.get(f"/api/v1/cases/{case['id']}", headers=subject)
+    approved = await client.post(f"{override}/approve", headers=admin)
+    seen = await client.get(f"/api/v1/cases/{case['id']}", headers=subject)
+
+    assert vague.status_code == 400
+    assert asked.status_code == 200, asked.text
+    assert own_approval.status_code == 403
+    assert subjects_approval.status_code == 403
+    assert still_hidden.status_code == 404
+    assert approved.status_code == 200, approved.text
+    assert approved.json()[0]["overridden_at"] is not None
+    assert seen.status_code == 200
+    async with owner.transaction():
+        await owner.execute("SELECT set_config('querela.tenant_id', $1, true)", str(tenant.id))
+        actions = [
+            r["action"]
+            for r in await owner.fetch(
+                "SELECT action FROM audit_event WHERE case_id = $1 ORDER BY seq",
+                uuid.UUID(case["id"]),
+            )
+        ]
+    overrides = [a for a in actions if a.startswith("case.exclusion_overrid")]
+    assert overrides == ["case.exclusion_override_requested", "case.exclusion_overridden"]
+    assert actions[-1] == "case.viewed"  # the subject's read, after the approval

@@ -20,6 +20,7 @@ import httpx
 import jwt
 from litestar import Litestar
 
+from core.access.tables import CaseExclusion
 from core.auth.tables import StaffMember
 from core.notify.services import notify
 from core.notify.tables import Notification
@@ -211,6 +212,47 @@ class Sweep:
             return str(made["id"])
 
         return str(await self.made("notification", make))
+
+    async def excluded_staff_id(self, *, awaiting_approval: bool) -> str:
+        """A member of staff excluded from the received case; with ``awaiting_approval``, an
+        override of the exclusion asked for by someone else (so the sweep's staff may approve)."""
+
+        async def make() -> str:
+            staff_id = uuid.uuid4()
+            async with tenant_transaction(tenant_id=self.tenant.id):
+                await StaffMember.insert(
+                    StaffMember(
+                        id=staff_id,
+                        tenant_id=self.tenant.id,
+                        email=f"excluded-{staff_id.hex[:10]}@example.org",
+                        roles=["handler"],
+                    )
+                )
+            return str(staff_id)
+
+        staff_id = str(await self.made("excluded staff", make))
+        case_id = (await self.case())["id"]
+        asked_by = f"staff:{uuid.uuid4()}" if awaiting_approval else None
+        async with tenant_transaction(tenant_id=self.tenant.id):
+            await CaseExclusion.raw(
+                """
+                INSERT INTO case_exclusion (tenant_id, id, case_id, staff_id, reason, source,
+                                            override_reason, override_requested_by,
+                                            override_requested_at)
+                VALUES ({}, {}, {}, {}, 'swept', 'core', {}, {}, now())
+                ON CONFLICT (tenant_id, case_id, staff_id) DO UPDATE
+                SET overridden_at = NULL, override_approved_by = NULL,
+                    override_reason = EXCLUDED.override_reason,
+                    override_requested_by = EXCLUDED.override_requested_by
+                """,
+                self.tenant.id,
+                uuid.uuid4(),
+                uuid.UUID(str(case_id)),
+                uuid.UUID(staff_id),
+                "swept override" if awaiting_approval else None,
+                asked_by,
+            )
+        return staff_id
 
     async def webhook_id(self) -> str:
         body = {"url": "http://127.0.0.1:9/swept", "events": ["case.escalated"]}

@@ -263,6 +263,9 @@ REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
     "task_id": lambda sweep, _: sweep.task_id(),
     "attachment_id": lambda sweep, _: sweep.attachment_id(),
     "key_id": lambda sweep, _: sweep.api_key_id(),
+    "staff_id": lambda sweep, endpoint: sweep.excluded_staff_id(
+        awaiting_approval=endpoint.path.endswith("/approve")
+    ),
     "notification_id": lambda sweep, _: sweep.notification_id(),
     "webhook_id": lambda sweep, _: sweep.webhook_id(),
     "team_id": lambda sweep, _: _team(sweep, "id"),
@@ -373,6 +376,9 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     "PATCH /api/v1/routing-rules/{rule_id}": lambda _: _fixed({"active": True}),
     "PUT /api/v1/routing-rules/order": _rule_order,
     "POST /api/v1/cases/{key}/assign": lambda sweep: _team_body(sweep),
+    "POST /api/v1/cases/{key}/exclusions/{staff_id}/override": lambda _: _fixed(
+        {"reason": "The only speaker of the complainant's language."}
+    ),
     "POST /public/v1/followup/escalate": _escalation,
     "POST /public/v1/followup": lambda sweep: _fixed({"receipt": sweep.receipt}),
     "POST /public/v1/followup/messages": lambda sweep: _fixed(

@@ -1,0 +1,90 @@
+"""Exclusions from a case and their overrides: supervisors see them and decide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from core.access import services
+from core.auth.guards import principal_of, roles_required
+from core.auth.principal import Principal
+from core.cases.services import find_case_id
+
+#: Who sees exclusions and asks for or approves an override.
+DECIDERS = ("supervisor", "tenant-admin")
+
+
+class ExclusionOut(msgspec.Struct, kw_only=True):
+    """A member of staff kept from the case, why, and where any override stands."""
+
+    staff_id: UUID
+    email: str
+    reason: str
+    source: str
+    override_reason: str | None
+    override_requested_by: str | None
+    override_requested_at: datetime | None
+    override_approved_by: str | None
+    overridden_at: datetime | None
+
+
+class OverrideIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Why the excluded person should see and handle the case after all."""
+
+    reason: str
+
+
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = principal_of(request)
+    assert principal is not None, "the guard lets only staff in"
+    return principal
+
+
+class ExclusionController(Controller):
+    """``/cases/{key}/exclusions``: conflicts of interest and their overrides."""
+
+    path = "/cases/{key:str}/exclusions"
+    tags = ["confidentiality"]
+    guards = [roles_required(*DECIDERS)]
+
+    @get(summary="Who is excluded from a case, and why")
+    async def list_exclusions(self, key: FromPath[str]) -> list[ExclusionOut]:
+        """Its subjects who are staff, and whom plugins name; with any override."""
+        case_id = await find_case_id(key, part="exclusions")
+        return [ExclusionOut(**row) for row in await services.exclusions(case_id)]
+
+    @post(
+        "/{staff_id:uuid}/override",
+        status_code=HTTP_200_OK,
+        summary="Ask to lift an exclusion (a second person approves)",
+    )
+    async def request_override(
+        self,
+        request: Request[Any, Any, Any],
+        key: FromPath[str],
+        staff_id: FromPath[UUID],
+        data: JSONBody[OverrideIn],
+    ) -> list[ExclusionOut]:
+        """Audited; the exclusion holds until someone else approves."""
+        case_id = await find_case_id(key, part=None)
+        await services.request_override(case_id, staff_id, data.reason, _principal(request))
+        return [ExclusionOut(**row) for row in await services.exclusions(case_id)]
+
+    @post(
+        "/{staff_id:uuid}/override/approve",
+        status_code=HTTP_200_OK,
+        summary="Approve a requested override (not who asked, not who is excluded)",
+    )
+    async def approve_override(
+        self, request: Request[Any, Any, Any], key: FromPath[str], staff_id: FromPath[UUID]
+    ) -> list[ExclusionOut]:
+        """Audited; from now on the person may see and be given the case."""
+        case_id = await find_case_id(key, part=None)
+        await services.approve_override(case_id, staff_id, _principal(request))
+        return [ExclusionOut(**row) for row in await services.exclusions(case_id)]
