@@ -75,6 +75,10 @@ class Settings:
     #: Where the filesystem storage keeps attachment content; unset means
     #: ``<data_dir>/attachments`` (see ``attachments_root``). ``QUERELA_ATTACHMENTS_DIR``
     attachments_dir: Path | None = None
+    #: The Ed25519 key audit checkpoints are signed with (PEM); unset means
+    #: ``<data_dir>/audit-signing.key`` (see ``audit_signing_key_path``).
+    #: ``QUERELA_AUDIT_SIGNING_KEY``
+    audit_signing_key: Path | None = None
     #: Largest attachment accepted, in bytes (25 MiB). ``QUERELA_MAX_ATTACHMENT_BYTES``
     max_attachment_bytes: int = 25 * 1024 * 1024
     #: Public complaints one client address may send in ten minutes (a tenant as a whole
@@ -98,6 +102,11 @@ class Settings:
     def attachments_root(self) -> Path:
         """The directory attachment content is stored under."""
         return self.attachments_dir or self.data_dir / "attachments"
+
+    @property
+    def audit_signing_key_path(self) -> Path:
+        """Where the audit checkpoint signing key is kept."""
+        return self.audit_signing_key or self.data_dir / "audit-signing.key"
 
     @property
     def issuer(self) -> str:
@@ -146,6 +155,11 @@ class Settings:
             dev_keycloak=_env("QUERELA_DEV_KEYCLOAK", "1") not in ("0", "false", "no"),
             webhook_private_networks=_env("QUERELA_WEBHOOK_PRIVATE_NETWORKS", "0")
             in ("1", "true", "yes"),
+            audit_signing_key=(
+                Path(os.environ["QUERELA_AUDIT_SIGNING_KEY"]).expanduser().resolve()
+                if os.environ.get("QUERELA_AUDIT_SIGNING_KEY")
+                else None
+            ),
             attachments_dir=(
                 Path(os.environ["QUERELA_ATTACHMENTS_DIR"]).expanduser().resolve()
                 if os.environ.get("QUERELA_ATTACHMENTS_DIR", "").strip()

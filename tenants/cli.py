@@ -563,29 +563,96 @@ app.add_typer(audit_app, name="audit")
 def audit_verify(
     tenant: Annotated[str, typer.Option(help="The tenant's slug")],
     processes: Annotated[int, typer.Option(min=1, max=64, help="Processes hashing")] = 2,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="Published public key (PEM) to check the checkpoints with"),
+    ] = None,
 ) -> None:
-    """Check a tenant's whole audit log; name the first event that does not hold."""
-    from core.audit.verify import Verdict, verify_log_in_parallel
+    """Check a tenant's whole audit log and its signed checkpoints; name the first bad event."""
+    from core.audit.checkpoints import check_checkpoints, load_or_create_key, load_public_key
+    from core.audit.verify import Fault, Verdict, verify_log_in_parallel
 
-    async def work(settings: Settings, target: DatabaseTarget) -> Verdict:
+    async def work(settings: Settings, target: DatabaseTarget) -> tuple[Verdict, int, Fault | None]:
         await engine.connect(target.app_dsn)
         async with tenant_transaction(slug=tenant) as (found, _):
             if found is None:
                 raise NotFound(f"no tenant {tenant!r}")
-        return await verify_log_in_parallel(target.app_dsn, found.id, processes=processes)
+        verdict = await verify_log_in_parallel(target.app_dsn, found.id, processes=processes)
+        if public_key is not None:
+            key = load_public_key(public_key.read_bytes())
+        elif settings.audit_signing_key_path.exists():
+            key = load_or_create_key(settings.audit_signing_key_path)[0].public_key()
+        else:
+            return verdict, 0, None
+        async with tenant_transaction(tenant_id=found.id) as (_, transaction):
+            counted, fault = await check_checkpoints(transaction.connection, found.id, key)
+        return verdict, counted, fault
 
-    verdict = _run(work)
-    fault = verdict.fault
+    verdict, checkpoints, signed_fault = _run(work)
+    fault = verdict.fault or signed_fault
     if fault is None:
         typer.echo(
             f"audit log of {tenant}: {verdict.events:,} events intact"
-            f" ({verdict.seconds:.2f} s, {verdict.rate:,.0f} events/s)"
+            f" ({verdict.seconds:.2f} s, {verdict.rate:,.0f} events/s);"
+            f" {checkpoints} signed checkpoint(s) hold"
         )
         return
     named = f"event {fault.seq}" + (f" ({fault.event_id})" if fault.event_id else "")
     typer.secho(f"audit log of {tenant} is broken at {named}: {fault.reason}", err=True, fg="red")
-    typer.echo(f"the {fault.seq - 1:,} events before it hold", err=True)
+    if verdict.fault is not None:
+        typer.echo(f"the {fault.seq - 1:,} events before it hold", err=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    tenant: Annotated[
+        str | None, typer.Option(help="One tenant's slug; all served tenants if left out")
+    ] = None,
+) -> None:
+    """Sign each tenant's audit log head with the audit key (made on first use)."""
+    from core.audit.checkpoints import load_or_create_key, sign_head
+
+    settings = Settings.from_env()
+    key, created = load_or_create_key(settings.audit_signing_key_path)
+    if created:
+        typer.echo(
+            f"made a new audit signing key at {settings.audit_signing_key_path};"
+            " publish its public key (querela audit public-key)"
+        )
+
+    async def work(settings: Settings, target: DatabaseTarget) -> list[str]:
+        await engine.connect(target.app_dsn)
+        served = ("active", "suspended")
+        everyone = [] if tenant else await provisioning.list_tenants()
+        slugs = [tenant] if tenant else [t.slug for t in everyone if t.status in served]
+        signed = []
+        for slug in slugs:
+            async with tenant_transaction(slug=slug) as (found, transaction):
+                if found is None:
+                    raise NotFound(f"no tenant {slug!r}")
+                point = await sign_head(transaction.connection, found.id, key)
+            signed.append(
+                f"{slug}: event {point.seq} signed at {point.signed_at:%Y-%m-%d %H:%M:%S} UTC"
+            )
+        return signed
+
+    for line in _run(work):
+        typer.echo(line)
+
+
+@audit_app.command("public-key")
+def audit_public_key() -> None:
+    """Print the public key that checks the audit checkpoints (PEM), to publish."""
+    from core.audit.checkpoints import key_id, load_or_create_key, public_pem
+
+    path = Settings.from_env().audit_signing_key_path
+    if not path.exists():
+        typer.secho(f"error: no audit signing key at {path} yet", err=True, fg="red")
+        raise typer.Exit(2)
+    public = load_or_create_key(path)[0].public_key()
+    typer.echo(public_pem(public), nl=False)
+    typer.echo(f"key id {key_id(public)}", err=True)
 
 
 @mail_app.command("serve")

@@ -24,3 +24,24 @@ class AuditEvent(TenantScoped, Table, tablename="audit_event"):
     detail = JSONB(default="{}")
     prev_hash = Varchar(length=64)
     hash = Varchar(length=64)
+
+
+class AuditCheckpoint(TenantScoped, Table, tablename="audit_checkpoint"):
+    """The head of a tenant's log at one moment, signed with the service's audit key.
+
+    A hash chain shows a changed or removed event, but not a log cut short at its
+    end, nor one rewritten and re-sealed from some event on; a checkpoint signed
+    earlier, and kept where the database's owner cannot reach (sent to a regulator,
+    published), shows both.
+    """
+
+    app_privileges = APPEND_ONLY
+
+    id = UUID(primary_key=True, default=None)
+    seq = BigInt()
+    hash = Varchar(length=64)
+    signed_at = Timestamptz()
+    #: The first 16 hex digits of the SHA-256 of the raw Ed25519 public key.
+    key_id = Varchar(length=16)
+    #: Ed25519 signature of ``checkpoint_message(...)``, hex.
+    signature = Varchar(length=128)

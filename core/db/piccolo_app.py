@@ -8,7 +8,7 @@ from piccolo.table import Table
 from core.access.tables import ACCESS_TABLES
 from core.apikeys.tables import ApiKey
 from core.attachments.tables import Attachment
-from core.audit.tables import AuditEvent
+from core.audit.tables import AuditCheckpoint, AuditEvent
 from core.auth.tables import StaffMember, StaffSession
 from core.cases.tables import (
     Case,
@@ -47,6 +47,7 @@ TABLES: list[type[Table]] = [
     Correspondence,
     ReferenceCounter,
     AuditEvent,
+    AuditCheckpoint,
     StaffMember,
     StaffSession,
     TenantPlugin,

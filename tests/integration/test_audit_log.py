@@ -50,16 +50,20 @@ async def owner_in(
         await conn.close()
 
 
-def verify(database: DatabaseTarget, slug: str) -> subprocess.CompletedProcess[str]:
+def querela(
+    database: DatabaseTarget, *args: str, key: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "QUERELA_"))}
     env.update(DATABASE_URL=database.owner_dsn, QUERELA_APP_DATABASE_URL=database.app_dsn)
-    return subprocess.run(
-        [QUERELA, "audit", "verify", "--tenant", slug],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    if key is not None:
+        env["QUERELA_AUDIT_SIGNING_KEY"] = str(key)
+    return subprocess.run([QUERELA, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def verify(
+    database: DatabaseTarget, slug: str, key: Path | None = None, *more: str
+) -> subprocess.CompletedProcess[str]:
+    return querela(database, "audit", "verify", "--tenant", slug, *more, key=key)
 
 
 async def tamper(owner: asyncpg.Connection, *statements: str) -> None:
@@ -238,3 +242,84 @@ async def test_checking_in_parallel_finds_what_one_process_finds(
     # The same event is named (a gap across ranges is told up to the range's end).
     named = (verdict.fault.seq, verdict.fault.event_id) if verdict.fault else None
     assert named == ((alone.fault.seq, alone.fault.event_id) if alone.fault else None)
+
+
+async def reseal_from(owner: asyncpg.Connection, first: int, changes: dict) -> None:
+    """Rewrite event ``first`` and re-seal it and every event after it, links and all."""
+    rows = await owner.fetch("SELECT * FROM audit_event WHERE seq >= $1 ORDER BY seq", first)
+    previous = rows[0]["prev_hash"]
+    statements = []
+    for n, row in enumerate(rows):
+        detail = changes if n == 0 else json.loads(row["detail"])
+        digest = audit.event_hash(
+            tenant_id=row["tenant_id"],
+            seq=row["seq"],
+            event_id=row["id"],
+            occurred_at=row["occurred_at"],
+            actor=row["actor"],
+            action=row["action"],
+            case_id=row["case_id"],
+            detail=detail,
+            prev_hash=previous,
+        )
+        statements.append(
+            f"UPDATE audit_event SET detail = '{json.dumps(detail)}', prev_hash = '{previous}',"
+            f" hash = '{digest}' WHERE seq = {row['seq']}"
+        )
+        previous = digest
+    await tamper(owner, *statements)
+
+
+async def test_signed_checkpoints_catch_what_the_chain_alone_cannot(
+    owner_in: asyncpg.Connection, database: DatabaseTarget, logged: TenantInfo, tmp_path: Path
+):
+    key = tmp_path / "audit-signing.key"
+    signed = querela(database, "audit", "checkpoint", "--tenant", logged.slug, key=key)
+    assert signed.returncode == 0, signed.stderr
+    assert f"{logged.slug}: event {EVENTS} signed" in signed.stdout
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    held = verify(database, logged.slug, key)
+    assert held.returncode == 0, held.stderr
+    assert "1 signed checkpoint(s) hold" in held.stdout
+
+    await reseal_from(owner_in, 3, {"n": "forged"})
+    chain_only = verify(database, logged.slug)  # without the key: the chain is consistent
+    resealed = verify(database, logged.slug, key)
+    await tamper(owner_in, f"DELETE FROM audit_event WHERE seq = {EVENTS}")
+    cut_short = verify(database, logged.slug, key)
+
+    assert chain_only.returncode == 0
+    assert resealed.returncode == 1
+    assert f"broken at event {EVENTS}" in resealed.stderr
+    assert "rewritten and re-sealed" in resealed.stderr
+    assert cut_short.returncode == 1
+    assert f"the log ends at event {EVENTS - 1}" in cut_short.stderr
+
+
+async def test_anyone_checks_checkpoints_with_the_published_key_and_a_forgery_fails(
+    owner_in: asyncpg.Connection, database: DatabaseTarget, logged: TenantInfo, tmp_path: Path
+):
+    key = tmp_path / "audit-signing.key"
+    assert (
+        querela(database, "audit", "checkpoint", "--tenant", logged.slug, key=key).returncode == 0
+    )
+    published = querela(database, "audit", "public-key", key=key)
+    assert published.returncode == 0 and "BEGIN PUBLIC KEY" in published.stdout
+    public = tmp_path / "public.pem"
+    public.write_text(published.stdout)
+    elsewhere = tmp_path / "no-private-key-here.key"
+
+    third_party = verify(database, logged.slug, elsewhere, "--public-key", str(public))
+    await tamper(
+        owner_in, "ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_append_only"
+    )
+    await owner_in.execute("UPDATE audit_checkpoint SET seq = seq - 1")
+    await owner_in.execute(
+        "ALTER TABLE audit_checkpoint ENABLE TRIGGER audit_checkpoint_append_only"
+    )
+    forged = verify(database, logged.slug, elsewhere, "--public-key", str(public))
+
+    assert third_party.returncode == 0, third_party.stderr
+    assert "1 signed checkpoint(s) hold" in third_party.stdout
+    assert forged.returncode == 1
+    assert "is not signed by this key" in forged.stderr
