@@ -24,7 +24,7 @@ from litestar.status_codes import (
 )
 from opentelemetry.sdk.trace import TracerProvider
 
-from core.access.api import ExclusionController
+from core.access.api import CaseAccessController, ExclusionController
 from core.apikeys.api import ApiKeyController
 from core.attachments.api import AttachmentController
 from core.auth.middleware import AuthenticationMiddleware
@@ -189,6 +189,7 @@ def create_app(
             WebhookController,
             DeadlineController,
             ExclusionController,
+            CaseAccessController,
         ],
         middleware=request_middleware(security),
     )

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from core.access import services
 from core.auth.guards import principal_of, roles_required
@@ -18,6 +18,8 @@ from core.cases.services import find_case_id
 
 #: Who sees exclusions and asks for or approves an override.
 DECIDERS = ("supervisor", "tenant-admin")
+#: Who names people on a case they see (and ends that access).
+GRANTERS = ("handler", "supervisor")
 
 
 class ExclusionOut(msgspec.Struct, kw_only=True):
@@ -37,6 +39,25 @@ class ExclusionOut(msgspec.Struct, kw_only=True):
 class OverrideIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Why the excluded person should see and handle the case after all."""
 
+    reason: str
+
+
+class AccessOut(msgspec.Struct, kw_only=True):
+    """Someone named on the case, or holding break-glass access to it."""
+
+    staff_id: UUID
+    email: str
+    kind: str
+    reason: str
+    granted_by: str | None
+    granted_at: datetime
+    expires_at: datetime | None
+
+
+class NameIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Whom to name on the case, and why."""
+
+    staff_email: str
     reason: str
 
 
@@ -88,3 +109,39 @@ class ExclusionController(Controller):
         case_id = await find_case_id(key, part=None)
         await services.approve_override(case_id, staff_id, _principal(request))
         return [ExclusionOut(**row) for row in await services.exclusions(case_id)]
+
+
+class CaseAccessController(Controller):
+    """``/cases/{key}/access``: people named on a case beyond its level's rule."""
+
+    path = "/cases/{key:str}/access"
+    tags = ["confidentiality"]
+    guards = [roles_required(*GRANTERS)]
+
+    @get(summary="Who is named on a case, and who broke the glass")
+    async def list_access(self, key: FromPath[str]) -> list[AccessOut]:
+        """Current grants only; ended ones stay in the audit log."""
+        case_id = await find_case_id(key, part="access")
+        return [AccessOut(**row) for row in await services.named(case_id)]
+
+    @post(status_code=HTTP_201_CREATED, summary="Name a member of staff on a case")
+    async def name(
+        self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[NameIn]
+    ) -> list[AccessOut]:
+        """Until revoked; audited. Excluded staff cannot be named (409)."""
+        case_id = await find_case_id(key, part=None)
+        await services.name_on_case(case_id, data.staff_email, data.reason, _principal(request))
+        return [AccessOut(**row) for row in await services.named(case_id)]
+
+    @post(
+        "/{staff_id:uuid}/revoke",
+        status_code=HTTP_200_OK,
+        summary="End a named member of staff's access to a case",
+    )
+    async def revoke(
+        self, request: Request[Any, Any, Any], key: FromPath[str], staff_id: FromPath[UUID]
+    ) -> list[AccessOut]:
+        """Audited."""
+        case_id = await find_case_id(key, part=None)
+        await services.revoke_named(case_id, staff_id, _principal(request))
+        return [AccessOut(**row) for row in await services.named(case_id)]

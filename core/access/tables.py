@@ -33,16 +33,22 @@ class CaseExclusion(TenantScoped, Table, tablename="case_exclusion"):
 
 
 class CaseAccess(TenantScoped, Table, tablename="case_access"):
-    """Access to a case beyond its level's rule: break-glass, for a while, with a reason."""
+    """Access to a case beyond its level's rule, with a reason.
+
+    A person named on it by someone who may see it, or break-glass for a while.
+    """
 
     id = UUID(primary_key=True, default=None)
     case_id = UUID(default=None)
     staff_id = UUID(default=None)
-    #: ``break_glass``
+    #: ``named`` | ``break_glass``
     kind = Varchar(length=20)
     reason = Varchar(length=1000)
     granted_at = Timestamptz(default=TimestamptzNow())
-    expires_at = Timestamptz()
+    #: None for a named person: until revoked.
+    expires_at = Timestamptz(null=True, default=None)
+    granted_by = Varchar(length=200, null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
 
 
 #: Every access table, for ``core.db.piccolo_app.TABLES``.

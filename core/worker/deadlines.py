@@ -171,8 +171,11 @@ class TenantFirings:
         self.record_firing(deadline, due_at, BREACH, reached)
         self.rows["case_flag"].append(breach_flag(self.tenant, case_id, late, self.now))
         self.audit("deadline.breached", case_id, {"deadline_id": deadline["id"]})
-        data = {"reference": deadline["reference"], "deadline": deadline["kind"]}
-        data["due_at"] = due_at.isoformat()
+        data = {
+            "reference": deadline["reference"],
+            "deadline": deadline["kind"],
+            "due_at": due_at.isoformat(),
+        }
         self.rows["webhook_delivery"] += [
             delivery_row(self.tenant, UUID(endpoint), BREACHED, case_id, data, self.now)
             for endpoint in roster.endpoints

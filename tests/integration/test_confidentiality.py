@@ -34,6 +34,7 @@ class Scene:
     tenant: TenantHandle
     viewers: dict[str, dict[str, str]]
     cases: dict[str, dict]
+    emails: dict[str, str]
 
 
 def on(tenant: TenantHandle, headers: dict[str, str]) -> dict[str, str]:
@@ -93,7 +94,7 @@ async def scene(client: Client, tenant: TenantHandle) -> Scene:
             )
             assert raised.status_code == 200, raised.text
         cases[level] = case
-    return Scene(tenant, viewers, cases)
+    return Scene(tenant, viewers, cases, {role: p.email for role, p in people.items()})
 
 
 @pytest.mark.parametrize("viewer", list(SEES))
@@ -263,3 +264,59 @@ async def test_an_exclusion_is_lifted_only_with_a_reason_and_a_second_persons_ap
     overrides = [a for a in actions if a.startswith("case.exclusion_overrid")]
     assert overrides == ["case.exclusion_override_requested", "case.exclusion_overridden"]
     assert actions[-1] == "case.viewed"  # the subject's read, after the approval
+
+
+async def test_whoever_handles_a_sealed_case_names_the_people_who_may_see_it(
+    client: Client, scene: Scene, owner: asyncpg.Connection
+):
+    sealed = scene.cases["sealed"]
+    access = f"/api/v1/cases/{sealed['id']}/access"
+    assignee = on(scene.tenant, scene.viewers["assignee"])
+    investigator = on(scene.tenant, scene.viewers["investigator"])
+    outsider = on(scene.tenant, scene.viewers["handler"])
+    people = await client.get(
+        f"/api/v1/cases/{sealed['id']}/exclusions",
+        headers=on(scene.tenant, scene.viewers["supervisor"]),
+    )
+    assert people.status_code == 404  # a supervisor not on the sealed case sees nothing of it
+    investigator_email = scene.emails["investigator"]
+
+    not_theirs = await client.post(
+        access,
+        json={"staff_email": investigator_email, "reason": "They should read it too."},
+        headers=outsider,
+    )
+    the_subject = await client.post(
+        access,
+        json={"staff_email": scene.emails["subject"], "reason": "To hear their side of it."},
+        headers=assignee,
+    )
+    named = await client.post(
+        access,
+        json={"staff_email": investigator_email, "reason": "Interviews the witnesses."},
+        headers=assignee,
+    )
+    read = await client.get(f"/api/v1/cases/{sealed['id']}", headers=investigator)
+    listed = await client.get("/api/v1/cases", params={"limit": 200}, headers=investigator)
+    [grant] = named.json()
+    revoked = await client.post(f"{access}/{grant['staff_id']}/revoke", headers=assignee)
+    after = await client.get(f"/api/v1/cases/{sealed['id']}", headers=investigator)
+
+    assert not_theirs.status_code == 404
+    assert the_subject.status_code == 409
+    assert named.status_code == 201, named.text
+    assert (grant["kind"], grant["expires_at"]) == ("named", None)
+    assert read.status_code == 200
+    assert sealed["id"] in {item["id"] for item in listed.json()["items"]}
+    assert revoked.status_code == 200 and revoked.json() == []
+    assert after.status_code == 404
+    async with owner.transaction():
+        await owner.execute(
+            "SELECT set_config('querela.tenant_id', $1, true)", str(scene.tenant.id)
+        )
+        actions = await owner.fetch(
+            "SELECT action FROM audit_event WHERE case_id = $1 AND action LIKE 'case.access%'"
+            " ORDER BY seq",
+            uuid.UUID(sealed["id"]),
+        )
+    assert [a["action"] for a in actions] == ["case.access_granted", "case.access_revoked"]

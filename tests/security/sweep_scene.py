@@ -20,7 +20,7 @@ import httpx
 import jwt
 from litestar import Litestar
 
-from core.access.tables import CaseExclusion
+from core.access.tables import CaseAccess, CaseExclusion
 from core.auth.tables import StaffMember
 from core.notify.services import notify
 from core.notify.tables import Notification
@@ -253,6 +253,26 @@ class Sweep:
                 asked_by,
             )
         return staff_id
+
+    async def named_staff_id(self) -> str:
+        """A member of staff named on the received case (so that the access can be revoked)."""
+        staff_id = uuid.UUID(await self.excluded_staff_id(awaiting_approval=False))
+        case_id = uuid.UUID(str((await self.case())["id"]))
+        async with tenant_transaction(tenant_id=self.tenant.id):
+            await CaseExclusion.delete().where(
+                (CaseExclusion.case_id == case_id) & (CaseExclusion.staff_id == staff_id)
+            )
+            await CaseAccess.insert(
+                CaseAccess(
+                    id=uuid.uuid4(),
+                    tenant_id=self.tenant.id,
+                    case_id=case_id,
+                    staff_id=staff_id,
+                    kind="named",
+                    reason="swept",
+                )
+            )
+        return str(staff_id)
 
     async def webhook_id(self) -> str:
         body = {"url": "http://127.0.0.1:9/swept", "events": ["case.escalated"]}

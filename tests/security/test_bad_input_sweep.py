@@ -263,8 +263,10 @@ REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
     "task_id": lambda sweep, _: sweep.task_id(),
     "attachment_id": lambda sweep, _: sweep.attachment_id(),
     "key_id": lambda sweep, _: sweep.api_key_id(),
-    "staff_id": lambda sweep, endpoint: sweep.excluded_staff_id(
-        awaiting_approval=endpoint.path.endswith("/approve")
+    "staff_id": lambda sweep, endpoint: (
+        sweep.named_staff_id()
+        if "/access/" in endpoint.path
+        else sweep.excluded_staff_id(awaiting_approval=endpoint.path.endswith("/approve"))
     ),
     "notification_id": lambda sweep, _: sweep.notification_id(),
     "webhook_id": lambda sweep, _: sweep.webhook_id(),
@@ -376,6 +378,9 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     "PATCH /api/v1/routing-rules/{rule_id}": lambda _: _fixed({"active": True}),
     "PUT /api/v1/routing-rules/order": _rule_order,
     "POST /api/v1/cases/{key}/assign": lambda sweep: _team_body(sweep),
+    "POST /api/v1/cases/{key}/access": lambda sweep: _fixed(
+        {"staff_email": sweep.reviewer[0], "reason": "Needs to read the file to advise."}
+    ),
     "POST /api/v1/cases/{key}/exclusions/{staff_id}/override": lambda _: _fixed(
         {"reason": "The only speaker of the complainant's language."}
     ),
