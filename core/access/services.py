@@ -12,9 +12,9 @@ At every level, staff excluded from the case (its subjects, and whom plugins
 name: ``case_exclusion``) see nothing of it, and staff named on it or holding
 current break-glass access (``case_access``) see it at any level. A case someone may not
 see does not exist for them: reading it answers "no such case", and lists and
-counts leave it out (``visible`` is the list's filter, ``may_see`` the same rule
-for one case). Every read of a restricted or sealed case is audited with the
-part that was read.
+counts leave it out (``visible`` is the rule, as a filter of case queries: of
+the list, and of the one case ``checked`` looks up). Every read of a restricted
+or sealed case is audited with the part that was read.
 
 The rule applies to the request's caller, set by the authentication middleware
 (``viewing_as``). Work without a caller (the worker, the mail intake, the
@@ -49,20 +49,6 @@ LEVELS = CONFIDENTIALITY_ORDER
 #: How long break-glass access lasts.
 BREAK_GLASS_FOR = timedelta(hours=2)
 
-#: One case's facts the rule needs, for ``may_see``: the viewer three times, then the case.
-_FACTS = """
-SELECT c.id, c.confidentiality, c.assignee_staff_id, c.escalated_to_staff_id,
-       EXISTS (SELECT 1 FROM case_exclusion x
-               WHERE x.case_id = c.id AND x.staff_id = {} AND x.overridden_at IS NULL)
-           AS excluded,
-       EXISTS (SELECT 1 FROM case_access a
-               WHERE a.case_id = c.id AND a.staff_id = {} AND a.revoked_at IS NULL
-                 AND (a.expires_at IS NULL OR a.expires_at > now())) AS broke_glass,
-       EXISTS (SELECT 1 FROM team_member m
-               WHERE m.team_id = c.team_id AND m.staff_id = {}) AS in_team
-FROM cases c WHERE c.id = {}
-"""
-
 
 def visible() -> WhereRaw | None:
     """The filter that leaves out of a case query what the caller may not see (None: all)."""
@@ -93,19 +79,6 @@ def visible() -> WhereRaw | None:
     )
 
 
-def may_see(viewer: Principal, facts: Mapping[str, Any]) -> bool:
-    """Whether ``viewer`` may see the case described by ``facts`` (a ``_FACTS`` row)."""
-    level = facts["confidentiality"]
-    if viewer.staff_id is None:
-        return bool(level == "standard")
-    if facts["excluded"]:
-        return False
-    named = viewer.staff_id in (facts["assignee_staff_id"], facts["escalated_to_staff_id"])
-    if level == "standard" or named or facts["broke_glass"]:
-        return True
-    return bool(level == "restricted" and (viewer.holds("supervisor") or facts["in_team"]))
-
-
 async def checked(case_id: UUID, part: str | None) -> UUID:
     """``case_id``, if the caller may see the case; audit the read of ``part``.
 
@@ -116,28 +89,32 @@ async def checked(case_id: UUID, part: str | None) -> UUID:
     viewer = current_viewer()
     if viewer is None:
         return case_id
-    facts = await _facts(case_id, viewer)
-    if facts is None or not may_see(viewer, facts):
+    query = Case.select(Case.confidentiality).where(Case.id == case_id)
+    if (seen := visible()) is not None:
+        query = query.where(seen)  # the list's rule, the one rule
+    row = await query.first()
+    if row is None:
         raise NotFound("no such case")
-    if part is not None and facts["confidentiality"] != "standard":
+    level = row["confidentiality"]
+    if part is not None and level != "standard":
         await audit.record(
             "case.read",
             actor=viewer.actor,
             case_id=case_id,
-            detail={"part": part, "level": facts["confidentiality"]},
+            detail={"part": part, "level": level},
         )
     return case_id
 
 
-async def _facts(case_id: UUID, viewer: Principal) -> Mapping[str, Any] | None:
-    rows = await Case.raw(
-        _FACTS,
-        viewer.staff_id,
-        viewer.staff_id,
-        viewer.staff_id,
+async def _excluded(case_id: UUID, staff_id: UUID) -> str | None:
+    """Why ``staff_id`` is excluded from the case (None: they are not, or no longer)."""
+    rows = await CaseExclusion.raw(
+        "SELECT reason FROM case_exclusion"
+        " WHERE case_id = {} AND staff_id = {} AND overridden_at IS NULL",
         case_id,
+        staff_id,
     )
-    return rows[0] if rows else None
+    return str(rows[0]["reason"]) if rows else None
 
 
 async def record_exclusions(case_id: UUID, excluded: Mapping[UUID, str]) -> None:
@@ -166,8 +143,8 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
     """
     reason = _reason(reason)
     assert viewer.staff_id is not None, "staff only: the route's guard sees to it"
-    facts = await _facts(case_id, viewer)
-    if facts is None or facts["excluded"]:
+    case = await Case.select(Case.reference, Case.confidentiality).where(Case.id == case_id).first()
+    if case is None or await _excluded(case_id, viewer.staff_id) is not None:
         raise NotFound("no such case")
     until = clock.now() + BREAK_GLASS_FOR
     await CaseAccess.insert(
@@ -186,9 +163,8 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
         "case.break_glass",
         actor=viewer.actor,
         case_id=case_id,
-        detail={"level": facts["confidentiality"], "until": until.isoformat()},
+        detail={"level": case["confidentiality"], "until": until.isoformat()},
     )
-    reference = await Case.select(Case.reference).where(Case.id == case_id).first()
     supervisors = await StaffMember.raw(
         "SELECT id FROM staff_member WHERE active AND 'supervisor' = ANY(roles) ORDER BY id"
     )
@@ -196,8 +172,8 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
     await notify(
         recipients=[row["id"] for row in supervisors if row["id"] != viewer.staff_id],
         kind="break_glass",
-        subject=f"Break-glass access to {reference['reference'] if reference else 'a case'}",
-        body=f"{who} opened a {facts['confidentiality']} case they may not otherwise see,"
+        subject=f"Break-glass access to {case['reference']}",
+        body=f"{who} opened a {case['confidentiality']} case they may not otherwise see,"
         f" until {until:%Y-%m-%d %H:%M} UTC. Their reason: {reason}",
         case_id=case_id,
         actor=viewer.actor,
@@ -313,14 +289,8 @@ async def name_on_case(case_id: UUID, email: str, reason: str, viewer: Principal
     if not rows:
         raise InvalidInput("staff_email", "names no active member of staff")
     staff_id: UUID = rows[0]["id"]
-    excluded = await CaseExclusion.raw(
-        "SELECT reason FROM case_exclusion"
-        " WHERE case_id = {} AND staff_id = {} AND overridden_at IS NULL",
-        case_id,
-        staff_id,
-    )
-    if excluded:
-        raise Conflict(f"{email} is excluded from this case: {excluded[0]['reason']}")
+    if (excluded := await _excluded(case_id, staff_id)) is not None:
+        raise Conflict(f"{email} is excluded from this case: {excluded}")
     await CaseAccess.insert(
         CaseAccess(
             id=uuid7(),
