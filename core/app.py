@@ -32,16 +32,20 @@ from core.auth.oidc import KeycloakSignIn
 from core.auth.tokens import TokenVerifier
 from core.bundle.api import AppealBundleController
 from core.cases.api import CaseController
+from core.crypto import keyring
 from core.db import engine
 from core.db.servers import resolve_database
 from core.deadlines.api import DeadlineController
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.escrow.api import IdentityController
 from core.health import healthz, readyz
 from core.lifecycle.api import CorrespondenceController, LifecycleController, PolicyController
 from core.lifecycle.machine import IllegalTransition
 from core.notify.api import NotificationController
 from core.plugins.api import PluginController
 from core.receipts.api import public_router
+from core.reports.api import ReportController
+from core.retention.api import LegalHoldController, RetentionController
 from core.routing.api import CaseRoutingController, RoutingRuleController, TeamController
 from core.settings import Settings
 from core.taxonomy.api import TaxonomyController
@@ -154,6 +158,7 @@ def create_app(
     settings describe (tests pass one with an in-memory exporter).
     """
     settings = settings or Settings.from_env()
+    keyring.configure(settings)
     verifier = TokenVerifier(settings)
     security = Security(settings, verifier, KeycloakSignIn(settings, verifier))
     provider = tracer_provider or build_tracer_provider(settings.otel_exporter)
@@ -190,6 +195,10 @@ def create_app(
             DeadlineController,
             ExclusionController,
             CaseAccessController,
+            ReportController,
+            IdentityController,
+            LegalHoldController,
+            RetentionController,
         ],
         middleware=request_middleware(security),
     )

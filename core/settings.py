@@ -79,6 +79,12 @@ class Settings:
     #: ``<data_dir>/audit-signing.key`` (see ``audit_signing_key_path``).
     #: ``QUERELA_AUDIT_SIGNING_KEY``
     audit_signing_key: Path | None = None
+    #: Which key manager wraps the tenants' data keys: ``file`` (key files in
+    #: ``key_dir``) or ``package.module:factory`` for a KMS. ``QUERELA_KEY_MANAGER``
+    key_manager: str = "file"
+    #: Where the file key manager keeps its keys; unset means ``<data_dir>/keys``.
+    #: Keep it off the database host and out of database backups. ``QUERELA_KEY_DIR``
+    key_dir: Path | None = None
     #: Largest attachment accepted, in bytes (25 MiB). ``QUERELA_MAX_ATTACHMENT_BYTES``
     max_attachment_bytes: int = 25 * 1024 * 1024
     #: Public complaints one client address may send in ten minutes (a tenant as a whole
@@ -107,6 +113,11 @@ class Settings:
     def audit_signing_key_path(self) -> Path:
         """Where the audit checkpoint signing key is kept."""
         return self.audit_signing_key or self.data_dir / "audit-signing.key"
+
+    @property
+    def key_directory(self) -> Path:
+        """Where the file key manager keeps the tenants' key-encryption keys."""
+        return self.key_dir or self.data_dir / "keys"
 
     @property
     def issuer(self) -> str:
@@ -158,6 +169,12 @@ class Settings:
             audit_signing_key=(
                 Path(os.environ["QUERELA_AUDIT_SIGNING_KEY"]).expanduser().resolve()
                 if os.environ.get("QUERELA_AUDIT_SIGNING_KEY")
+                else None
+            ),
+            key_manager=_env("QUERELA_KEY_MANAGER", "file"),
+            key_dir=(
+                Path(os.environ["QUERELA_KEY_DIR"]).expanduser().resolve()
+                if os.environ.get("QUERELA_KEY_DIR", "").strip()
                 else None
             ),
             attachments_dir=(

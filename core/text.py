@@ -13,6 +13,8 @@ from typing import Annotated
 
 from msgspec import Meta
 
+from core.errors import InvalidInput
+
 #: Any text without control characters other than tab, line feed and carriage return.
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 #: One line: no control characters at all.
@@ -38,3 +40,15 @@ def has_control_characters(value: str, *, multiline: bool = True) -> bool:
 
 
 Line200 = Annotated[str, line(min_length=1, max_length=200)]
+
+
+def stated_reason(reason: str, field: str = "reason") -> str:
+    """A reason someone gives for a decision others will read: 10 to 1000 characters."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise InvalidInput(field, "say why, in at least 10 characters")
+    if len(reason) > 1000:
+        raise InvalidInput(field, "is longer than 1000 characters")
+    if has_control_characters(reason, multiline=True):
+        raise InvalidInput(field, CONTROL_CHARACTERS)
+    return reason

@@ -655,6 +655,84 @@ def audit_public_key() -> None:
     typer.echo(f"key id {key_id(public)}", err=True)
 
 
+@audit_app.command("prove")
+def audit_prove(
+    tenant: Annotated[str, typer.Option(help="The tenant's slug")],
+    event: Annotated[int, typer.Option(min=1, help="The event's seq")],
+) -> None:
+    """Print a proof (JSON) that one event is in the signed log, for anyone to check."""
+    from core.audit.proof import prove
+
+    async def work(settings: Settings, target: DatabaseTarget) -> dict[str, Any]:
+        await engine.connect(target.app_dsn)
+        async with tenant_transaction(slug=tenant) as (found, transaction):
+            if found is None:
+                raise NotFound(f"no tenant {tenant!r}")
+            return await prove(transaction.connection, found.id, event)
+
+    typer.echo(json.dumps(_run(work), indent=2, ensure_ascii=False))
+
+
+@audit_app.command("check-proof")
+def audit_check_proof(
+    proof: Annotated[Path, typer.Argument(help="The proof (JSON) `querela audit prove` wrote")],
+    public_key: Annotated[Path, typer.Option(help="The published public key (PEM)")],
+) -> None:
+    """Check an inclusion proof with the published key alone, without the service."""
+    from core.audit.checkpoints import load_public_key
+    from core.audit.proof import check_proof
+
+    try:
+        document = json.loads(proof.read_text())
+        key = load_public_key(public_key.read_bytes())
+    except (OSError, ValueError) as exc:
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from None
+    failure = check_proof(document, key) if isinstance(document, dict) else "not a proof"
+    if failure is not None:
+        typer.secho(f"the proof does not hold: {failure}", err=True, fg="red")
+        raise typer.Exit(1)
+    event = document["event"]
+    typer.echo(
+        f"event {event['seq']} ({event['action']}, {event['occurred_at']}) is in the log"
+        f" signed at event {document['tree_size']} on {document['checkpoint']['signed_at']}"
+    )
+
+
+keys_app = typer.Typer(help="The tenants' data keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    tenant: Annotated[str, typer.Option(help="The tenant's slug")],
+    master: Annotated[
+        bool, typer.Option(help="Also rotate the tenant's key in the key manager")
+    ] = False,
+) -> None:
+    """Seal the tenant's data with a new data key, while the service keeps running."""
+    from core.crypto.rotation import rotate
+
+    async def work(settings: Settings, target: DatabaseTarget) -> str:
+        await engine.connect(target.app_dsn)
+        info = await provisioning.get_tenant(tenant)
+        report = await rotate(info.id, master=master)
+        sealed = ", ".join(f"{table} {count}" for table, count in report.resealed.items())
+        lines = [f"{tenant}: data key version {report.version}; sealed again: {sealed}"]
+        if report.master_rotated:
+            lines.append("the key manager's key was rotated and the data keys rewrapped")
+        if report.retired:
+            lines.append(f"retired versions {report.retired}")
+        if report.kept:
+            lines.append(
+                f"kept versions {report.kept} for now (still in use or just replaced);"
+                " run again in a few minutes to retire them"
+            )
+        return "\n".join(lines)
+
+    typer.echo(_run(work))
+
+
 @mail_app.command("serve")
 def mail_serve() -> None:
     """Receive complaints by email at <slug>@<mail domain> until interrupted."""
@@ -726,6 +804,54 @@ def worker(
         _run(work)
     except KeyboardInterrupt:
         typer.echo("stopped")
+
+
+retention_app = typer.Typer(
+    help="Retention: closed cases past their retention period.", no_args_is_help=True
+)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("purge")
+def retention_purge(
+    tenant: Annotated[
+        str | None, typer.Option(help="One tenant's slug; every tenant that is due if left out")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be deleted; delete nothing")
+    ] = False,
+) -> None:
+    """Delete closed cases past their retention period that no legal hold keeps (audited)."""
+    from core.attachments.storage import storage_for
+    from core.retention.purge import PurgeReport, purge_all
+
+    async def work(settings: Settings, target: DatabaseTarget) -> PurgeReport:
+        await engine.connect(target.app_dsn)
+        tenant_id = None
+        if tenant is not None:
+            info = await provisioning.get_tenant(tenant)
+            if info.status != "active":
+                raise Conflict(f"tenant {tenant!r} is {info.status}: nothing purged until active")
+            tenant_id = info.id
+        storage = storage_for(settings.attachments_root)
+        return await purge_all(storage, tenant_id=tenant_id, dry_run=dry_run)
+
+    report = _run(work)
+    verb = "would purge" if dry_run else "purged"
+    for visit in report.tenants:
+        for case in visit.cases:
+            typer.echo(
+                f"{verb} {visit.slug} {case.reference}: closed {case.closed_at:%Y-%m-%d},"
+                f" kept {case.days} days ({case.rule} period)"
+            )
+    typer.echo(f"{verb} {report.cases} case(s) of {len(report.tenants)} tenant(s)")
+    if report.failed:
+        typer.secho(
+            f"{report.failed} tenant(s) failed; see the log, they are tried again later",
+            err=True,
+            fg="red",
+        )
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from uuid import UUID
 
+from core.crypto.fields import SEALED, opened
 from core.db.piccolo_app import TABLES
 from core.db.placement import placement_of
 from core.errors import Conflict
@@ -25,6 +27,7 @@ FORMAT_VERSION = 1
 #: Tenant tables left out of every export, with the reason recorded in the manifest.
 EXCLUDED = {
     "staff_session": "signed-in browsers: short-lived credentials, not the tenant's records",
+    "tenant_key": "wrapped data keys: sealed columns are exported in plain text instead",
 }
 
 
@@ -87,7 +90,10 @@ async def write_export(slug: str, out: IO[bytes]) -> dict[str, Any]:
                     # PostgreSQL renders each row: ISO 8601 times, arrays and jsonb as JSON.
                     query = f'SELECT row_to_json(t)::text FROM "{name}" t ORDER BY t.id'
                     async for record in conn.cursor(query, prefetch=500):
-                        target.write(record[0].encode() + b"\n")
+                        line = record[0]
+                        if name in SEALED:
+                            line = json.dumps(await _opened(name, json.loads(line)))
+                        target.write(line.encode() + b"\n")
                         count += 1
                 tables.append(ExportedTable(name=name, file=file, rows=count, columns=columns))
         manifest: dict[str, Any] = {
@@ -111,6 +117,12 @@ async def write_export(slug: str, out: IO[bytes]) -> dict[str, Any]:
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     return manifest
+
+
+async def _opened(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its sealed columns in plain text (the id is text in JSON)."""
+    [plain] = await opened(table, [{**row, "id": UUID(row["id"])}])
+    return {**plain, "id": row["id"]}
 
 
 async def export(slug: str, directory: Path) -> Path:

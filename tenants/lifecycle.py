@@ -15,6 +15,7 @@ from uuid import UUID
 import asyncpg
 
 from core.audit import services as audit
+from core.crypto import keyring
 from core.db.piccolo_app import TABLES
 from core.db.placement import placement_of
 from core.errors import Conflict, InvalidInput
@@ -195,7 +196,7 @@ async def purge_due(
         for row in due:
             try:
                 deleted = await _purge_one(conn, row["id"], now, order, keycloak)
-            except (IdentityProviderError, asyncpg.PostgresError) as exc:
+            except (IdentityProviderError, asyncpg.PostgresError, OSError) as exc:
                 log.warning("purge of tenant %s failed: %s", row["id"], exc)
                 outcomes.append(PurgeOutcome(row["slug"], purged=False, error=str(exc)))
                 continue
@@ -229,6 +230,11 @@ async def _purge_one(
             status = await conn.execute(f'DELETE FROM "{table}" WHERE tenant_id = $1', tenant_id)
             deleted += int(status.rsplit(" ", 1)[1])
         await conn.execute("DELETE FROM tenant WHERE id = $1", tenant_id)
+        # The tenant's key-encryption key goes before the commit: should the commit fail,
+        # the rows that come back are already unreadable, and the next run deletes them.
+        # Destroying it is what makes the tenant's data in old backups unreadable too.
+        keyring.manager().destroy(keyring.kek_name(tenant_id))
+        keyring.forget(tenant_id)
         # Last before the commit: if Keycloak refuses, the rows come back and the next run retries.
         if row["keycloak_org_id"]:
             await keycloak.delete_organization(row["keycloak_org_id"])

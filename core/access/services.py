@@ -39,10 +39,10 @@ from core.auth.tables import StaffMember
 from core.cases.tables import Case
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
-from core.notify.services import notify
+from core.notify.services import notify_supervisors
 from core.sdk import CONFIDENTIALITY_ORDER
 from core.tenancy.context import current_tenant
-from core.text import CONTROL_CHARACTERS, has_control_characters
+from core.text import stated_reason
 
 #: The levels, lowest first.
 LEVELS = CONFIDENTIALITY_ORDER
@@ -141,7 +141,7 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
     The caller must say why. The access is audited, and every supervisor of the
     tenant is told at once. Excluded staff cannot break the glass on their own case.
     """
-    reason = _reason(reason)
+    reason = stated_reason(reason)
     assert viewer.staff_id is not None, "staff only: the route's guard sees to it"
     case = await Case.select(Case.reference, Case.confidentiality).where(Case.id == case_id).first()
     if case is None or await _excluded(case_id, viewer.staff_id) is not None:
@@ -165,19 +165,15 @@ async def break_glass(case_id: UUID, reason: str, viewer: Principal) -> datetime
         case_id=case_id,
         detail={"level": case["confidentiality"], "until": until.isoformat()},
     )
-    supervisors = await StaffMember.raw(
-        "SELECT id FROM staff_member WHERE active AND 'supervisor' = ANY(roles) ORDER BY id"
-    )
     who = viewer.email or viewer.actor
-    await notify(
-        recipients=[row["id"] for row in supervisors if row["id"] != viewer.staff_id],
+    await notify_supervisors(
         kind="break_glass",
         subject=f"Break-glass access to {case['reference']}",
         body=f"{who} opened a {case['confidentiality']} case they may not otherwise see,"
         f" until {until:%Y-%m-%d %H:%M} UTC. Their reason: {reason}",
         case_id=case_id,
         actor=viewer.actor,
-        urgent=True,
+        besides=viewer.staff_id,
     )
     return until
 
@@ -202,7 +198,7 @@ async def request_override(case_id: UUID, staff_id: UUID, reason: str, viewer: P
 
     Takes effect only when a second person approves (``approve_override``).
     """
-    reason = _reason(reason)
+    reason = stated_reason(reason)
     if viewer.staff_id == staff_id:
         raise Forbidden("no one asks to lift their own exclusion")
     updated = await CaseExclusion.raw(
@@ -264,17 +260,6 @@ async def overridden(case_id: UUID) -> set[UUID]:
     return {row["staff_id"] for row in rows}
 
 
-def _reason(reason: str) -> str:
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise InvalidInput("reason", "say why, in at least 10 characters")
-    if len(reason) > 1000:
-        raise InvalidInput("reason", "is longer than 1000 characters")
-    if has_control_characters(reason, multiline=True):
-        raise InvalidInput("reason", CONTROL_CHARACTERS)
-    return reason
-
-
 async def name_on_case(case_id: UUID, email: str, reason: str, viewer: Principal) -> UUID:
     """Give a member of staff access to the case until revoked; return their staff id.
 
@@ -282,7 +267,7 @@ async def name_on_case(case_id: UUID, email: str, reason: str, viewer: Principal
     see the case; excluded staff cannot be named (an exclusion is overridden, not
     worked around). Audited.
     """
-    reason = _reason(reason)
+    reason = stated_reason(reason)
     rows = await StaffMember.raw(
         "SELECT id FROM staff_member WHERE lower(email) = lower({}) AND active", email.strip()
     )

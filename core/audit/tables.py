@@ -43,5 +43,8 @@ class AuditCheckpoint(TenantScoped, Table, tablename="audit_checkpoint"):
     signed_at = Timestamptz()
     #: The first 16 hex digits of the SHA-256 of the raw Ed25519 public key.
     key_id = Varchar(length=16)
-    #: Ed25519 signature of ``checkpoint_message(...)``, hex.
+    #: Ed25519 signature of ``core.audit.checkpoints.message(...)``, hex.
     signature = Varchar(length=128)
+    #: Root of the Merkle tree over the events' hashes up to ``seq`` (``core.audit.merkle``),
+    #: hex; signed with the head. None in checkpoints made before roots were signed.
+    merkle_root = Varchar(length=64, null=True, default=None)

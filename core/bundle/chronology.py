@@ -56,7 +56,9 @@ _PHRASES: dict[str, Callable[[Detail], str]] = {
         f"Confidentiality raised to {_words(d.get('level', '?'))}"
     ),
     "case.risk_flagged": lambda d: f"Risk flagged: {_words(d.get('code', '?'))}",
-    "case.bundle_exported": lambda d: "Appeal bundle exported",
+    "case.bundle_exported": lambda d: (
+        f"Appeal bundle exported ({_words(d.get('audience', 'internal'))})"
+    ),
     "attachment.stored": lambda d: f"File stored ({_words(d.get('purpose', 'attachment'))})",
     "attachment.downloaded": lambda d: "File downloaded",
     "attachment.verified": lambda d: (

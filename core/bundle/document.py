@@ -58,10 +58,18 @@ class BundleDocument(FPDF):
     """An A4 document with the case reference in every page's header and "page X of Y"."""
 
     def __init__(
-        self, *, reference: str, organisation: str, zone: ZoneInfo, font_dir: Path
+        self,
+        *,
+        reference: str,
+        organisation: str,
+        zone: ZoneInfo,
+        font_dir: Path,
+        audience: str = "",
     ) -> None:
         super().__init__(format="A4", unit="mm")
         self.reference = reference
+        #: Who the bundle is for, in every page's header ("For the regulator").
+        self.audience = audience
         self.organisation = organisation
         self.zone = zone
         for style, path in font_paths(font_dir).items():
@@ -74,11 +82,12 @@ class BundleDocument(FPDF):
         )
 
     def header(self) -> None:
-        """The reference left, the organisation right, a rule below."""
+        """The reference and audience left, the organisation right, a rule below."""
         self.set_font(FAMILY, "", SMALL)
         self.set_text_color(90)
         self.set_xy(self.l_margin, 10)
-        self.cell(self.epw / 2, 5, f"Appeal bundle {self.reference}")
+        audience = f" · {self.audience}" if self.audience else ""
+        self.cell(self.epw / 2, 5, f"Appeal bundle {self.reference}{audience}")
         self.cell(self.epw / 2, 5, self.organisation, align="R")
         self.set_draw_color(170)
         self.line(self.l_margin, 16, self.w - self.r_margin, 16)

@@ -2,7 +2,10 @@
 
 The order of the sections is the order an appeal reviewer works in: what the
 case is and who is in it, what happened when, what was written, what was
-found, what was decided, what is appealed, and what the evidence is.
+found, what was decided, what is appealed, and what the evidence is. What the
+bundle holds is already cut down to its audience (``core.bundle.audiences``);
+the renderer names the audience on the cover and on every page, and leaves out
+the labels of what that audience does not get.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from zoneinfo import ZoneInfo
 from fpdf import XPos, YPos
 
 from core.bundle import document
+from core.bundle.audiences import AUDIENCES, Audience
 from core.bundle.document import BODY, FAMILY, SMALL, BundleDocument, contents
 from core.bundle.schemas import AppealBundle, content_sha256
 
@@ -28,13 +32,15 @@ _ACTORS = {
 def render_bundle(bundle: AppealBundle, *, font_dir: Path | None = None) -> bytes:
     """The bundle as a PDF document; ``font_dir`` overrides ``document.FONT_DIR``."""
     header = bundle.header
+    audience = _audience(bundle)
     pdf = BundleDocument(
         reference=header.reference,
         organisation=header.organisation,
         zone=ZoneInfo(bundle.timezone),
         font_dir=font_dir or document.FONT_DIR,
+        audience=audience.title,
     )
-    pdf.set_title(f"Appeal bundle {header.reference}")
+    pdf.set_title(f"Appeal bundle {header.reference} ({audience.title.lower()})")
     pdf.set_author(header.organisation)
     pdf.set_creator("Querela")
     pdf.set_lang(header.language)
@@ -52,6 +58,10 @@ def render_bundle(bundle: AppealBundle, *, font_dir: Path | None = None) -> byte
     ):
         part(pdf, bundle)
     return bytes(pdf.output())
+
+
+def _audience(bundle: AppealBundle) -> Audience:
+    return AUDIENCES[bundle.audience]
 
 
 def _who(bundle: AppealBundle, actor: str | None) -> str:
@@ -84,6 +94,12 @@ def _title_page(pdf: BundleDocument, bundle: AppealBundle) -> None:
     pdf.cell(0, 12, "Appeal bundle", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FAMILY, "B", 16)
     pdf.cell(0, 10, header.reference, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    audience = _audience(bundle)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.cell(0, 8, f"Audience: {audience.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", BODY)
+    pdf.multi_cell(0, 5, audience.note, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
     pdf.set_font(FAMILY, "", 12)
     pdf.multi_cell(0, 7, header.organisation, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.multi_cell(0, 7, document.clean(header.subject), align="L")
@@ -103,12 +119,14 @@ def _case(pdf: BundleDocument, bundle: AppealBundle) -> None:
     pdf.field("Organisation", header.organisation)
     pdf.field("Subject", header.subject)
     pdf.field("Category", header.category or "—")
-    pdf.field("Severity", header.severity)
+    if header.severity:
+        pdf.field("Severity", header.severity)
     pdf.field("Channel", _words(header.channel))
     pdf.field("Received", pdf.when(header.received_at))
     pdf.field("Status", _words(header.status))
     pdf.field("Appeal level", str(header.appeal_level))
-    pdf.field("Confidentiality", header.confidentiality)
+    if header.confidentiality:
+        pdf.field("Confidentiality", header.confidentiality)
     pdf.field("Language", header.language)
     if header.closed_at:
         pdf.field("Closed", pdf.when(header.closed_at))
@@ -125,10 +143,13 @@ def _case(pdf: BundleDocument, bundle: AppealBundle) -> None:
 
 def _chronology(pdf: BundleDocument, bundle: AppealBundle) -> None:
     pdf.section("2. Chronology")
-    pdf.paragraph(
-        "Every event of the case's audit log, in order. Numbers are the organisation's"
-        " audit sequence; gaps are events of other cases."
-    )
+    if _audience(bundle).chronology is None:
+        pdf.paragraph(
+            "Every event of the case's audit log, in order. Numbers are the organisation's"
+            " audit sequence; gaps are events of other cases."
+        )
+    else:
+        pdf.paragraph("The steps of the complaint the complainant took part in, in order.")
     pdf.rows(
         (12, 30, 40, 88),
         ("No.", "When", "By", "What happened"),
@@ -154,7 +175,9 @@ def _correspondence(pdf: BundleDocument, bundle: AppealBundle) -> None:
 def _investigation(pdf: BundleDocument, bundle: AppealBundle) -> None:
     pdf.section("4. Investigation")
     pdf.subsection("Tasks")
-    if bundle.tasks:
+    if not _audience(bundle).tasks:
+        pdf.paragraph("The organisation's investigation tasks are not part of this bundle.")
+    elif bundle.tasks:
         pdf.rows(
             (76, 38, 28, 28),
             ("Task", "Owner", "Due", "Done"),
@@ -193,6 +216,9 @@ def _investigation(pdf: BundleDocument, bundle: AppealBundle) -> None:
 
 
 def _decisions(pdf: BundleDocument, bundle: AppealBundle) -> None:
+    if _audience(bundle).decisions == "as sent":
+        _decisions_as_sent(pdf, bundle)
+        return
     pdf.section("5. Decisions and reviews")
     if not bundle.decisions:
         pdf.paragraph("No decision has been proposed.")
@@ -215,6 +241,22 @@ def _decisions(pdf: BundleDocument, bundle: AppealBundle) -> None:
             reviewed = f"{pdf.when(decision.reviewed_at)} by {_who(bundle, decision.reviewed_by)}"
         pdf.field("Reviewed", reviewed)
         pdf.field("Review comment", decision.review_comment or "—")
+
+
+def _decisions_as_sent(pdf: BundleDocument, bundle: AppealBundle) -> None:
+    """The decisions as the complainant was told them: no drafts, no reviews, no root cause."""
+    pdf.section("5. Decisions")
+    if not bundle.decisions:
+        pdf.paragraph("No decision has been made.")
+    for number, decision in enumerate(bundle.decisions, 1):
+        stage = f"appeal level {decision.level}" if decision.level else "first decision"
+        pdf.subsection(f"D{number}. {_words(decision.outcome).capitalize()} ({stage})")
+        pdf.field("Outcome", _words(decision.outcome))
+        pdf.field("Redress", decision.redress)
+        pdf.field("Actions", decision.actions)
+        pdf.field(
+            "Decided", f"{pdf.when(decision.proposed_at)} by {_who(bundle, decision.proposed_by)}"
+        )
 
 
 def _appeals(pdf: BundleDocument, bundle: AppealBundle) -> None:
@@ -240,10 +282,12 @@ def _appeals(pdf: BundleDocument, bundle: AppealBundle) -> None:
 
 def _evidence(pdf: BundleDocument, bundle: AppealBundle) -> None:
     pdf.section("7. Evidence index")
-    pdf.paragraph(
-        "Every file stored on the case and every evidence record, with the SHA-256 of its"
-        " content as recorded on receipt."
+    which = (
+        "Every file stored on the case and every evidence record"
+        if _audience(bundle).evidence == "all"
+        else "The files the complainant sent and the evidence records shared with them"
     )
+    pdf.paragraph(f"{which}, with the SHA-256 of its content as recorded on receipt.")
     if not bundle.evidence:
         pdf.paragraph("No files or evidence are recorded.")
     for number, item in enumerate(bundle.evidence, 1):
@@ -258,7 +302,9 @@ def _evidence(pdf: BundleDocument, bundle: AppealBundle) -> None:
 
 
 def _integrity(pdf: BundleDocument, bundle: AppealBundle) -> None:
+    audience = _audience(bundle)
     pdf.section("8. About this bundle")
+    pdf.field("Audience", f"{audience.title}. {audience.note}")
     pdf.field("Generated", f"{pdf.when(bundle.generated_at)} ({bundle.timezone})")
     pdf.field("Generated (UTC)", bundle.generated_at.isoformat(timespec="seconds"))
     pdf.field("Content SHA-256", content_sha256(bundle), size=SMALL)

@@ -2,8 +2,9 @@
 
 The bundle is plain data, gathered in one tenant transaction and handed to the
 renderer, so that rendering needs no database and can be tested on its own.
-Anything that must not be shown (an anonymous complainant's identity) is left
-out here, before the renderer ever sees it. The bundle has its own structs
+Anything that must not be shown (an anonymous complainant's identity, what the
+bundle's audience may not see: ``core.bundle.audiences``) is left out before the
+renderer ever sees it. The bundle has its own structs
 rather than the API's: what an exported document contains, and what its content
 hash covers, changes only when this module does.
 """
@@ -153,6 +154,8 @@ class AppealBundle(msgspec.Struct, frozen=True, kw_only=True):
     #: How the audit log's actors (``staff:<id>``) and task owners (``<id>``) are named.
     people: dict[str, str]
     generated_at: datetime
+    #: Who the bundle is made for (``core.bundle.audiences``); part of its content hash.
+    audience: str = "internal"
 
 
 def content_sha256(bundle: AppealBundle) -> str:

@@ -3,14 +3,14 @@
 Everything is read in the caller's tenant transaction, so the bundle is one
 consistent picture of the case, and the export's audit event commits with it.
 The PDF is rendered in a worker thread: a long case takes long enough to stall
-every other request on the event loop.
+every other request on the event loop. The bundle is gathered whole, as staff
+see the case, and then cut down to its audience (``core.bundle.audiences``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +25,11 @@ from piccolo.table import Table
 from core.attachments.tables import Attachment
 from core.audit import services as audit
 from core.audit.tables import AuditEvent
+from core.auth.principal import Principal
 from core.auth.tables import StaffMember
+from core.bundle.audiences import AUDIENCES, Audience
 from core.bundle.chronology import describe
+from core.bundle.redaction import StaffName, people_named, redacted
 from core.bundle.render import render_bundle
 from core.bundle.schemas import (
     AppealBundle,
@@ -43,17 +46,14 @@ from core.bundle.schemas import (
 )
 from core.cases.services import find_case_id
 from core.cases.tables import Case, Correspondence, Party
+from core.crypto.fields import SEALED, opened
 from core.db.rows import as_structs
-from core.errors import NotFound
+from core.errors import Forbidden, InvalidInput, NotFound
+from core.escrow import services as escrow
 from core.lifecycle.tables import CaseAppeal, CaseDecision, CaseRecord, CaseTask
 from core.tenancy.context import current_tenant
 
 S = TypeVar("S", bound=msgspec.Struct)
-
-#: What stands in the bundle where an anonymous complainant's identity was.
-WITHHELD = "[withheld]"
-#: Shorter values are not hunted for in free text: they would blank ordinary words.
-_SHORTEST_WITHHELD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,36 +64,71 @@ class ExportedBundle:
     pdf: bytes
     #: SHA-256 of the PDF file, as recorded in the audit log.
     sha256: str
+    audience: str = "internal"
 
     @property
     def filename(self) -> str:
         """The name the download is offered under."""
-        return f"{self.reference}-appeal-bundle.pdf"
+        suffix = "" if self.audience == "internal" else f"-{self.audience}"
+        return f"{self.reference}-appeal-bundle{suffix}.pdf"
 
 
-async def export_bundle(key: str, *, actor: str) -> ExportedBundle:
-    """Gather and render the bundle of case ``key``; audit the export with the PDF's hash."""
-    bundle = await gather_bundle(key)
+def audience_for(name: str, viewer: Principal) -> Audience:
+    """The audience called ``name``, if ``viewer`` may export bundles for it.
+
+    Checked before the case is looked up: a refusal says nothing about the case.
+    """
+    if name not in AUDIENCES:
+        raise InvalidInput("audience", f"is one of {', '.join(AUDIENCES)}")
+    audience = AUDIENCES[name]
+    if not viewer.holds(*audience.exporters):
+        raise Forbidden(
+            f"A bundle for the {name} audience is exported by the roles"
+            f" {', '.join(sorted(audience.exporters))}."
+        )
+    return audience
+
+
+async def export_bundle(
+    key: str, *, viewer: Principal, audience: str = "internal"
+) -> ExportedBundle:
+    """Gather and render the bundle of case ``key`` for ``audience``; audit the export.
+
+    The audit event carries the audience, the PDF's hash and the content hash.
+    """
+    audience_for(audience, viewer)
+    bundle = await gather_bundle(key, audience=audience)
     pdf = await anyio.to_thread.run_sync(render_bundle, bundle)
     digest = hashlib.sha256(pdf).hexdigest()
     await audit.record(
         "case.bundle_exported",
-        actor=actor,
+        actor=viewer.actor,
         case_id=bundle.header.id,
-        detail={"sha256": digest, "content_sha256": content_sha256(bundle), "bytes": len(pdf)},
+        detail={
+            "audience": audience,
+            "sha256": digest,
+            "content_sha256": content_sha256(bundle),
+            "bytes": len(pdf),
+        },
     )
-    return ExportedBundle(reference=bundle.header.reference, pdf=pdf, sha256=digest)
+    return ExportedBundle(
+        reference=bundle.header.reference, pdf=pdf, sha256=digest, audience=audience
+    )
 
 
-async def gather_bundle(key: str, *, now: datetime | None = None) -> AppealBundle:
-    """Everything an appeal needs about case ``key``, with an anonymous complainant withheld."""
+async def gather_bundle(
+    key: str, *, audience: str = "internal", now: datetime | None = None
+) -> AppealBundle:
+    """What ``audience`` may see of case ``key``, with an anonymous complainant withheld."""
+    if audience not in AUDIENCES:
+        raise InvalidInput("audience", f"is one of {', '.join(AUDIENCES)}")
     tenant = current_tenant()
     case_id = await find_case_id(key, part="appeal_bundle")
     case = await Case.select().where(Case.id == case_id).first()
     if case is None:
         raise NotFound("no such case")
     parties = await _rows(Party, case_id, Party.id)
-    hide = _withholder(parties)
+    hide = escrow.withholder(parties)
     events = await _rows(AuditEvent, case_id, AuditEvent.seq)
     letters = as_structs(
         LetterEntry, await _rows(Correspondence, case_id, Correspondence.occurred_at)
@@ -136,7 +171,8 @@ async def gather_bundle(key: str, *, now: datetime | None = None) -> AppealBundl
     actors |= {d.reviewed_by for d in decisions if d.reviewed_by}
     actors |= {a.opened_by for a in appeals}
     actors |= {a.decided_by for a in appeals if a.decided_by}
-    return AppealBundle(
+    staff = await _staff(actors, [t.owner_staff_id for t in tasks if t.owner_staff_id])
+    whole = AppealBundle(
         header=CaseHeader(
             id=case["id"],
             reference=case["reference"],
@@ -156,10 +192,10 @@ async def gather_bundle(key: str, *, now: datetime | None = None) -> AppealBundl
         parties=[
             PartyEntry(
                 role=p["role"],
-                name=None if p["anonymous"] else p["display_name"],
-                email=None if p["anonymous"] else p["email"],
-                phone=None if p["anonymous"] else p["phone"],
-                anonymous=p["anonymous"],
+                name=None if escrow.escrowed(p) else p["display_name"],
+                email=None if escrow.escrowed(p) else p["email"],
+                phone=None if escrow.escrowed(p) else p["phone"],
+                anonymous=escrow.escrowed(p),
             )
             for p in parties
         ],
@@ -182,9 +218,10 @@ async def gather_bundle(key: str, *, now: datetime | None = None) -> AppealBundl
         ],
         appeals=[_hidden(hide, a, "reason") for a in appeals],
         evidence=evidence,
-        people=await _people(actors, [t.owner_staff_id for t in tasks if t.owner_staff_id]),
+        people=people_named(staff, AUDIENCES["internal"]),
         generated_at=now or datetime.now(UTC),
     )
+    return redacted(whole, AUDIENCES[audience], staff)
 
 
 async def _rows(table: type[Table], case_id: UUID, order: Column) -> list[dict[str, Any]]:
@@ -195,7 +232,8 @@ async def _rows(table: type[Table], case_id: UUID, order: Column) -> list[dict[s
         .order_by(order)
         .order_by(table._meta.primary_key)
     )
-    return rows
+    name = table._meta.tablename
+    return await opened(name, rows) if name in SEALED else rows
 
 
 def _hidden(hide: Callable[[str], str], entry: S, *fields: str) -> S:
@@ -204,29 +242,8 @@ def _hidden(hide: Callable[[str], str], entry: S, *fields: str) -> S:
     return msgspec.structs.replace(entry, **changes)
 
 
-def _withholder(parties: Iterable[dict[str, Any]]) -> Callable[[str], str]:
-    """Blank out an anonymous party's name, e-mail and phone wherever free text repeats them.
-
-    Complainants who ask for anonymity often sign their letters all the same.
-    """
-    secrets = {
-        value.strip()
-        for p in parties
-        if p["anonymous"]
-        for value in (p["display_name"], p["email"], p["phone"])
-        if value and len(value.strip()) >= _SHORTEST_WITHHELD
-    }
-    if not secrets:
-        return lambda text: text
-    pattern = re.compile(
-        "|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in sorted(secrets, key=len, reverse=True)),
-        re.IGNORECASE,
-    )
-    return lambda text: pattern.sub(WITHHELD, text)
-
-
-async def _people(actors: Iterable[str], owners: Iterable[UUID]) -> dict[str, str]:
-    """Staff names for the ``staff:<id>`` actors and the task owners the bundle mentions."""
+async def _staff(actors: Iterable[str], owners: Iterable[UUID]) -> dict[str, StaffName]:
+    """The ``staff:<id>`` actors and the task owners the bundle mentions, by actor and by id."""
     ids = set(owners)
     for actor in actors:
         if actor.startswith("staff:"):
@@ -239,9 +256,9 @@ async def _people(actors: Iterable[str], owners: Iterable[UUID]) -> dict[str, st
     rows = await StaffMember.select(
         StaffMember.id, StaffMember.display_name, StaffMember.email
     ).where(StaffMember.id.is_in(list(ids)))
-    names: dict[str, str] = {}
+    names: dict[str, StaffName] = {}
     for row in rows:
-        name = row["display_name"] or row["email"]
+        name = StaffName(name=row["display_name"], email=row["email"])
         names[f"staff:{row['id']}"] = names[str(row["id"])] = name
     return names
 

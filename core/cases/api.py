@@ -83,14 +83,24 @@ class CaseController(Controller):
         before: FromQuery[str | None] = None,
         assignee: Annotated[str | None, QueryParameter(max_length=36)] = None,
         team: FromQuery[UUID | None] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(
+                min_length=1,
+                max_length=200,
+                description="Words that must each occur in the reference, subject or"
+                " category (any case); the complaint's text is sealed and not searched.",
+            ),
+        ] = None,
     ) -> CasePage:
         """Return one page of cases; follow ``next`` for the page after.
 
         ``assignee=me`` (or a staff id) lists one person's cases; ``team`` (a team's id)
-        lists that team's queue.
+        lists that team's queue; ``q`` searches reference, subject and category. Only
+        cases the caller may see are listed or found.
         """
         return await services.list_cases(
-            limit=limit, before=before, assignee=_assignee(request, assignee), team=team
+            limit=limit, before=before, assignee=_assignee(request, assignee), team=team, q=q
         )
 
     @get(

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from core.audit import services as audit
 from core.cases.tables import CaseLink
+from core.crypto.keyring import keyring, opener
 from core.ids import uuid7
 from core.tenancy.context import current_tenant
 
@@ -72,13 +73,16 @@ async def link_duplicates(
     # Start from the sender's own parties (indexed by e-mail and by phone), not from every
     # case of the window: a busy tenant has thousands of those, a sender a handful. The
     # CTE is materialised so that the planner cannot turn it round on stale statistics.
+    # E-mail and phone are sealed; their blind indexes are what SQL can compare.
+    ring = await keyring()
     matches, values = [], []
-    if sender.email:
-        matches.append("(p.email IS NOT NULL AND lower(p.email) = lower({}))")
-        values.append(sender.email)
-    if sender.phone:
-        matches.append("(p.phone IS NOT NULL AND p.phone = {})")
-        values.append(sender.phone)
+    for kind, value in (("email", sender.email), ("phone", sender.phone)):
+        index = ring.index(kind, value)
+        if index is not None:
+            matches.append(f"p.{kind}_index = {{}}")
+            values.append(index)
+    if not matches:
+        return []
     candidates = await CaseLink.raw(
         f"""
         WITH senders AS MATERIALIZED (
@@ -86,10 +90,12 @@ async def link_duplicates(
              WHERE p.role = 'complainant' AND ({" OR ".join(matches)})
         )
         SELECT c.id, c.reference, c.subject,
-               (SELECT body FROM correspondence m
-                 WHERE m.case_id = c.id AND m.direction = 'inbound'
-                 ORDER BY m.occurred_at, m.id LIMIT 1) AS body
+               first.id AS body_id, first.body
           FROM senders s JOIN cases c ON c.id = s.case_id
+          LEFT JOIN LATERAL (
+               SELECT m.id, m.body FROM correspondence m
+                WHERE m.case_id = c.id AND m.direction = 'inbound'
+                ORDER BY m.occurred_at, m.id LIMIT 1) first ON true
          WHERE c.id <> {{}}
            AND c.received_at BETWEEN {{}} AND {{}}
          ORDER BY c.received_at DESC
@@ -101,10 +107,12 @@ async def link_duplicates(
         received_at,
         MAX_CANDIDATES,
     )
+    ring = await opener([candidate["body"] for candidate in candidates])
     mine = normalised(text)
     linked: list[tuple[str, float]] = []
     for candidate in candidates:
-        theirs = normalised(f"{candidate['subject']}\n{candidate['body'] or ''}")
+        body = ring.open(candidate["body"], "correspondence.body", candidate["body_id"])
+        theirs = normalised(f"{candidate['subject']}\n{body or ''}")
         score = similarity(mine, theirs)
         if score < SIMILARITY:
             continue

@@ -37,7 +37,11 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name | None = None
     email: Email | None = None
     phone: Phone | None = None
+    #: Staff are not told who the complainant is: no name, contacts kept only if given.
     anonymous: bool = False
+    #: Staff know the complainant by a pseudonym; the identity is kept in escrow
+    #: (``core.escrow``) and revealed only on an approved request.
+    protected: bool = False
 
 
 class OtherPartyIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -105,6 +109,9 @@ class PartyOut(msgspec.Struct, kw_only=True):
     email: str | None
     phone: str | None
     anonymous: bool
+    #: Identity in escrow: ``name`` is the pseudonym, and there are no contacts.
+    protected: bool = False
+    pseudonym: str | None = None
 
 
 class CorrespondenceOut(msgspec.Struct, kw_only=True):

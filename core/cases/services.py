@@ -13,6 +13,8 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
+from piccolo.columns.combination import WhereRaw
+
 from core.access import services as access
 from core.audit import services as audit
 from core.cases.contributions import Contributions
@@ -29,6 +31,7 @@ from core.cases.schemas import (
     NewCase,
     PartyOut,
 )
+from core.cases.sealed_rows import first_letter, letters_of, parties_of
 from core.cases.tables import (
     Case,
     CaseFlag,
@@ -38,9 +41,13 @@ from core.cases.tables import (
     Party,
     ReferenceCounter,
 )
+from core.crypto.fields import seal_with
+from core.crypto.keyring import keyring
 from core.db.rows import as_structs
 from core.deadlines.services import register_deadlines
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.escrow import services as escrow
+from core.escrow.services import escrowed
 from core.ids import uuid7
 from core.lifecycle.policy import current_policy
 from core.notify.paging import page_risk_flags
@@ -50,6 +57,7 @@ from core.routing import services as routing
 from core.sdk import CaseView, IntakeSubmission, PartyView
 from core.taxonomy.services import check_category
 from core.tenancy.context import TenantContext, current_tenant
+from core.text import CONTROL_CHARACTERS, has_control_characters
 from core.webhooks.services import emit
 
 #: A letter may be registered days after it arrived, but not dated in the future.
@@ -121,44 +129,53 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
             arrival_note=(new.arrival_note or "").strip() or None,
         )
     )
+    parties: list[dict[str, Any]] = []
     if new.complainant is not None:
         person = new.complainant
-        await Party.insert(
-            Party(
-                id=uuid7(),
-                tenant_id=tenant.id,
-                case_id=case_id,
-                role="complainant",
-                display_name=person.name,
-                email=person.email,
-                phone=person.phone,
-                anonymous=person.anonymous,
-                created_at=now,
-            )
+        parties.append(
+            {
+                "role": "complainant",
+                "display_name": person.name,
+                "email": person.email,
+                "phone": person.phone,
+                "anonymous": person.anonymous,
+                "protected": person.protected,
+            }
         )
     for other in new.parties:
-        await Party.insert(
-            Party(
-                id=uuid7(),
-                tenant_id=tenant.id,
-                case_id=case_id,
-                role=other.role,
-                display_name=_required_text("parties.name", other.name),
-                email=other.email,
-                phone=other.phone,
-                created_at=now,
-            )
+        parties.append(
+            {
+                "role": other.role,
+                "display_name": _required_text("parties.name", other.name),
+                "email": other.email,
+                "phone": other.phone,
+                "anonymous": False,
+                "protected": False,
+            }
         )
+    ring = await keyring()
+    rows = [
+        seal_with(ring, "party", {"id": uuid7(), "tenant_id": tenant.id, "case_id": case_id, **p})
+        for p in parties
+    ]
+    if rows:
+        await Party.insert(*(Party(**row, created_at=now) for row in rows))
     await Correspondence.insert(
         Correspondence(
-            id=uuid7(),
-            tenant_id=tenant.id,
-            case_id=case_id,
-            direction="inbound",
-            channel=new.channel,
-            body=description,
-            occurred_at=received_at,
-            created_at=now,
+            **seal_with(
+                ring,
+                "correspondence",
+                {
+                    "id": uuid7(),
+                    "tenant_id": tenant.id,
+                    "case_id": case_id,
+                    "direction": "inbound",
+                    "channel": new.channel,
+                    "body": description,
+                    "occurred_at": received_at,
+                    "created_at": now,
+                },
+            )
         )
     )
     await audit.record(
@@ -192,13 +209,8 @@ async def case_view(case_id: UUID) -> CaseView:
     case = await Case.select().where(Case.id == case_id).first()
     if case is None:
         raise NotFound("no such case")
-    parties = await Party.select().where(Party.case_id == case_id).order_by(Party.id)
-    first = (
-        await Correspondence.select(Correspondence.body)
-        .where(Correspondence.case_id == case_id)
-        .order_by(Correspondence.occurred_at)
-        .first()
-    )
+    parties = await parties_of(case_id)
+    first = await first_letter(case_id)
     return CaseView(
         id=case["id"],
         reference=case["reference"],
@@ -215,7 +227,7 @@ async def case_view(case_id: UUID) -> CaseView:
             PartyView(
                 id=p["id"],
                 role=p["role"],
-                name=None if p["anonymous"] else p["display_name"],
+                name=None if escrowed(p) else p["display_name"],
                 anonymous=p["anonymous"],
             )
             for p in parties
@@ -238,11 +250,14 @@ async def list_cases(
     before: str | None = None,
     assignee: UUID | None = None,
     team: UUID | None = None,
+    q: str | None = None,
 ) -> CasePage:
     """Return the newest cases first, ``limit`` at a time.
 
     ``assignee`` and ``team`` narrow the list to one person's cases ("my cases")
-    or one team's queue.
+    or one team's queue. ``q`` searches: each of its words must occur, in any
+    case, in the reference, the subject or the category. The complaint's own
+    text is not searched: it is sealed (``core.crypto``).
     """
     if not 1 <= limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
@@ -255,6 +270,8 @@ async def list_cases(
         query = query.where(Case.assignee_staff_id == assignee)
     if team is not None:
         query = query.where(Case.team_id == team)
+    for word in _search_words(q):
+        query = query.where(_mentions(word))
     rows = await query
     items = [CaseSummary(**row) for row in rows[:limit]]
     more = len(rows) > limit
@@ -378,13 +395,9 @@ async def case_detail(case_id: UUID) -> CaseDetail:
     case = await Case.select().where(Case.id == case_id).first()
     if case is None:
         raise NotFound("no such case")
-    parties = await Party.select().where(Party.case_id == case_id).order_by(Party.id)
-    letters = (
-        await Correspondence.select()
-        .where(Correspondence.case_id == case_id)
-        .order_by(Correspondence.occurred_at)
-        .order_by(Correspondence.id)
-    )
+    parties = await parties_of(case_id)
+    letters = await letters_of(case_id)
+    hide = escrow.withholder(parties)  # letters repeat what an escrowed party wrote or is called
     deadlines = (
         await Deadline.select()
         .where(Deadline.case_id == case_id)
@@ -425,10 +438,14 @@ async def case_detail(case_id: UUID) -> CaseDetail:
                 email=p["email"],
                 phone=p["phone"],
                 anonymous=p["anonymous"],
+                protected=p["protected"],
+                pseudonym=p["pseudonym"],
             )
-            for p in parties
+            for p in map(escrow.shown, parties)
         ],
-        correspondence=as_structs(CorrespondenceOut, letters),
+        correspondence=as_structs(
+            CorrespondenceOut, [{**c, "body": hide(c["body"])} for c in letters]
+        ),
         fields=_json(case["fields"]),
         deadlines=as_structs(DeadlineOut, deadlines),
         flags=as_structs(FlagOut, flags),
@@ -492,6 +509,35 @@ def _required_text(field: str, value: str) -> str:
     if not text:
         raise InvalidInput(field, "must not be blank")
     return text
+
+
+#: At most this many words are searched for at once.
+_SEARCH_WORDS = 8
+
+
+def _search_words(q: str | None) -> list[str]:
+    if q is None:
+        return []
+    if has_control_characters(q, multiline=False):
+        raise InvalidInput("q", CONTROL_CHARACTERS)
+    words = q.split()
+    if not words:
+        raise InvalidInput("q", "say what to search for")
+    if len(words) > _SEARCH_WORDS:
+        raise InvalidInput("q", f"searches for at most {_SEARCH_WORDS} words")
+    return words
+
+
+def _mentions(word: str) -> WhereRaw:
+    """Cases whose reference, subject or category contains ``word``, in any case."""
+    return WhereRaw(
+        "(strpos(lower(cases.reference), lower({})) > 0"
+        " OR strpos(lower(cases.subject), lower({})) > 0"
+        " OR strpos(lower(coalesce(cases.category, '')), lower({})) > 0)",
+        word,
+        word,
+        word,
+    )
 
 
 def _parse_uuid(field: str, value: str) -> UUID:

@@ -67,10 +67,17 @@ class Party(TenantScoped, Table, tablename="party"):
     id = UUID(primary_key=True, default=None)
     case_id = UUID(default=None)
     role = Varchar(length=20)
-    display_name = Varchar(length=200, null=True, default=None)
-    email = Varchar(length=320, null=True, default=None)
-    phone = Varchar(length=40, null=True, default=None)
+    #: Name, e-mail and phone are sealed (``core.crypto.keyring``); read them with
+    #: ``core.cases.parties``.
+    display_name = Text(null=True, default=None)
+    email = Text(null=True, default=None)
+    phone = Text(null=True, default=None)
+    #: Blind indexes of e-mail and phone, to find a party without the plain values.
+    email_index = Varchar(length=64, null=True, default=None)
+    phone_index = Varchar(length=64, null=True, default=None)
     anonymous = Boolean(default=False)
+    #: Identity in escrow: staff see a pseudonym (``core.escrow``).
+    protected = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -82,6 +89,7 @@ class Correspondence(TenantScoped, Table, tablename="correspondence"):
     #: inbound | outbound | internal
     direction = Varchar(length=10)
     channel = Varchar(length=20)
+    #: Sealed (``core.crypto.keyring``).
     body = Text()
     occurred_at = Timestamptz()
     created_at = Timestamptz(default=TimestamptzNow())

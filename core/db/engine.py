@@ -34,6 +34,15 @@ class QuerelaEngine(PostgresEngine):
 DB = QuerelaEngine(config={"dsn": "postgresql:///unconfigured"})
 
 
+def transaction_connection() -> asyncpg.Connection[asyncpg.Record]:
+    """The connection of the running transaction, for SQL that Piccolo does not write."""
+    transaction = DB.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("this runs only inside a (tenant) transaction")
+    connection: asyncpg.Connection[asyncpg.Record] = transaction.connection
+    return connection
+
+
 def _config(dsn: str) -> dict[str, Any]:
     return {"dsn": dsn, "server_settings": {"application_name": "querela"}}
 

@@ -19,7 +19,9 @@ from core.cases.tables import (
     Party,
     ReferenceCounter,
 )
+from core.crypto.tables import TenantKey
 from core.deadlines.tables import DeadlineExtension, DeadlinePause
+from core.escrow.tables import IdentityReveal
 from core.letters.tables import LetterTemplate
 from core.lifecycle.tables import (
     CaseAppeal,
@@ -33,6 +35,7 @@ from core.mail.tables import MAIL_TABLES
 from core.notify.tables import Notification
 from core.plugins.tables import TenantPlugin
 from core.receipts.tables import CaseReceipt, ReceiptAttempt, SurveyInvitation
+from core.retention.tables import RETENTION_TABLES
 from core.routing.tables import RoutingDecision, RoutingRule, Team, TeamMember
 from core.taxonomy.tables import TaxonomyTerm
 from core.tenancy.tables import LoginAttempt, Tenant
@@ -78,6 +81,9 @@ TABLES: list[type[Table]] = [
     *WEBHOOK_TABLES,
     *WORKER_TABLES,
     *ACCESS_TABLES,
+    *RETENTION_TABLES,
+    TenantKey,
+    IdentityReveal,
 ]
 
 APP_CONFIG = AppConfig(

@@ -18,8 +18,10 @@ from core.audit import services as audit
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
 from core.cases.schemas import CorrespondenceOut
+from core.cases.sealed_rows import add_correspondence, complainant_of
 from core.cases.services import case_view, find_case_id
-from core.cases.tables import Case, Correspondence, Deadline, Party
+from core.cases.tables import Case, Correspondence, Deadline
+from core.crypto.fields import opened, sealed
 from core.db.engine import DB
 from core.db.rows import as_structs
 from core.deadlines import services as deadlines
@@ -535,20 +537,19 @@ async def add_record(key: str, record: RecordIn, principal: Principal) -> Record
     if record.kind == "evidence" and not record.sha256:
         raise InvalidInput("sha256", "evidence is recorded with the SHA-256 of its content")
     record_id = uuid7()
-    await CaseRecord.insert(
-        CaseRecord(
-            id=record_id,
-            tenant_id=current_tenant().id,
-            case_id=case["id"],
-            kind=record.kind,
-            title=record.title.strip(),
-            body=record.body,
-            person=record.person,
-            visibility=record.visibility,
-            sha256=record.sha256,
-            created_by=principal.actor,
-        )
-    )
+    row = {
+        "id": record_id,
+        "tenant_id": current_tenant().id,
+        "case_id": case["id"],
+        "kind": record.kind,
+        "title": record.title.strip(),
+        "body": record.body,
+        "person": record.person,
+        "visibility": record.visibility,
+        "sha256": record.sha256,
+        "created_by": principal.actor,
+    }
+    await CaseRecord.insert(CaseRecord(**await sealed("case_record", row)))
     await audit.record(
         "case.record_added",
         actor=principal.actor,
@@ -576,18 +577,12 @@ async def record_correspondence(
         if item.occurred_at < case["received_at"] - timedelta(days=366):
             raise InvalidInput("occurred_at", "lies more than a year before the complaint")
         occurred_at = item.occurred_at.astimezone(UTC)
-    item_id = uuid7()
-    await Correspondence.insert(
-        Correspondence(
-            id=item_id,
-            tenant_id=current_tenant().id,
-            case_id=case["id"],
-            direction=item.direction,
-            channel=item.channel,
-            body=body,
-            occurred_at=occurred_at,
-            created_at=now,
-        )
+    item_id = await add_correspondence(
+        case["id"],
+        direction=item.direction,
+        channel=item.channel,
+        body=body,
+        occurred_at=occurred_at,
     )
     await Case.update({Case.updated_at: now}).where(Case.id == case["id"])
     await audit.record(
@@ -699,11 +694,7 @@ async def _pending_decision(case: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _letter(kind: str, case: dict[str, Any], extra: dict[str, Any]) -> Any:
-    complainant = (
-        await Party.select(Party.display_name, Party.anonymous)
-        .where((Party.case_id == case["id"]) & (Party.role == "complainant"))
-        .first()
-    )
+    complainant = await complainant_of(case["id"])
     name = "complainant"
     if complainant and complainant["display_name"] and not complainant["anonymous"]:
         name = complainant["display_name"]
@@ -729,15 +720,11 @@ async def _send(case: dict[str, Any], kind: str, subject: str, body: str, actor:
     The e-mail goes through the outbox in this transaction, which also records it
     as correspondence; a letter for the post is recorded here.
     """
-    party = (
-        await Party.select(Party.email)
-        .where((Party.case_id == case["id"]) & (Party.role == "complainant"))
-        .first()
-    )
-    if party and party["email"]:
+    complainant = await complainant_of(case["id"])
+    if complainant and complainant["email"]:
         await queue_email(
             kind=kind,
-            to=party["email"],
+            to=complainant["email"],
             subject=subject,
             body=body,
             actor=actor,
@@ -749,18 +736,8 @@ async def _send(case: dict[str, Any], kind: str, subject: str, body: str, actor:
 
 
 async def _outbound(case: dict[str, Any], subject: str, body: str) -> None:
-    now = datetime.now(UTC)
-    await Correspondence.insert(
-        Correspondence(
-            id=uuid7(),
-            tenant_id=current_tenant().id,
-            case_id=case["id"],
-            direction="outbound",
-            channel="letter",
-            body=f"{subject}\n\n{body}",
-            occurred_at=now,
-            created_at=now,
-        )
+    await add_correspondence(
+        case["id"], direction="outbound", channel="letter", body=f"{subject}\n\n{body}"
     )
 
 
@@ -771,7 +748,7 @@ async def _tasks(case_id: UUID) -> list[TaskOut]:
 
 async def _records(case_id: UUID) -> list[RecordOut]:
     rows = await CaseRecord.select().where(CaseRecord.case_id == case_id).order_by(CaseRecord.id)
-    return as_structs(RecordOut, rows)
+    return as_structs(RecordOut, await opened("case_record", rows))
 
 
 assert set(_STEPS) <= set(TRANSITIONS)

@@ -30,8 +30,9 @@ class CaseRecord(TenantScoped, Table, tablename="case_record"):
     #: interview | statement | note | evidence
     kind = Varchar(length=20)
     title = Varchar(length=200)
+    #: Body and the person interviewed are sealed (``core.crypto.keyring``).
     body = Text(default="")
-    person = Varchar(length=200, null=True, default=None)
+    person = Text(null=True, default=None)
     #: internal | shared
     visibility = Varchar(length=10, default="internal")
     sha256 = Varchar(length=64, null=True, default=None)

@@ -14,8 +14,8 @@ import secrets
 from dataclasses import dataclass
 from uuid import UUID
 
+from core.db.engine import transaction_connection
 from core.ids import uuid7
-from core.mail.tables import transaction_connection
 from core.tenancy.context import current_tenant
 
 #: The tag prefix that marks a case's reply token.

@@ -15,14 +15,16 @@ from uuid import UUID
 
 from core.audit import services as audit
 from core.cases.schemas import NewCase, PersonIn
+from core.cases.sealed_rows import add_correspondence
 from core.cases.services import register_case
-from core.cases.tables import Case, Correspondence
+from core.cases.tables import Case
+from core.crypto.fields import blind_index
+from core.db.engine import transaction_connection
 from core.ids import uuid7
 from core.lifecycle.services import acknowledge_on_arrival
 from core.mail.addresses import TenantMailbox, case_for_token, issue_reply_token
 from core.mail.parsing import ParsedEmail
-from core.mail.tables import transaction_connection
-from core.tenancy.context import TenantContext, current_tenant, tenant_transaction
+from core.tenancy.context import TenantContext, tenant_transaction
 
 #: The actor recorded for what the intake does.
 ACTOR = "email"
@@ -125,10 +127,10 @@ async def _thread_of(
             """
             SELECT c.id FROM cases c
             WHERE c.reference = $1 AND EXISTS (
-                SELECT 1 FROM party p WHERE p.case_id = c.id AND lower(p.email) = $2)
+                SELECT 1 FROM party p WHERE p.case_id = c.id AND p.email_index = $2)
             """,
             reference,
-            message.sender_email,
+            await blind_index("email", message.sender_email),
         )
         if found is not None:
             return found
@@ -141,20 +143,9 @@ def _references_in(subject: str, prefix: str) -> list[str]:
 
 
 async def _add_message(case_id: UUID, message: ParsedEmail) -> UUID:
-    tenant = current_tenant()
     now = datetime.now(UTC)
-    correspondence_id = uuid7()
-    await Correspondence.insert(
-        Correspondence(
-            id=correspondence_id,
-            tenant_id=tenant.id,
-            case_id=case_id,
-            direction="inbound",
-            channel="email",
-            body=message.text,
-            occurred_at=now,
-            created_at=now,
-        )
+    correspondence_id = await add_correspondence(
+        case_id, direction="inbound", channel="email", body=message.text, occurred_at=now
     )
     await Case.update({Case.updated_at: now}).where(Case.id == case_id)
     await audit.record(

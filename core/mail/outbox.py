@@ -17,11 +17,13 @@ from typing import Any
 from uuid import UUID
 
 from core.audit import services as audit
-from core.cases.tables import Case, Correspondence
+from core.cases.sealed_rows import add_correspondence
+from core.cases.tables import Case
+from core.crypto.fields import sealed
+from core.db.engine import transaction_connection
 from core.errors import InvalidInput, NotFound
 from core.ids import uuid7
 from core.mail.addresses import issue_reply_token
-from core.mail.tables import transaction_connection
 from core.tenancy.context import TenantContext, current_tenant
 
 SUBJECT_LIMIT = 300
@@ -71,17 +73,8 @@ async def queue_email(
     await store(row)
     now = row["created_at"]
     if case_id is not None:
-        await Correspondence.insert(
-            Correspondence(
-                id=uuid7(),
-                tenant_id=tenant.id,
-                case_id=case_id,
-                direction="outbound",
-                channel="email",
-                body=body,
-                occurred_at=now,
-                created_at=now,
-            )
+        await add_correspondence(
+            case_id, direction="outbound", channel="email", body=body, occurred_at=now
         )
     await audit.record(
         "mail.queued",
@@ -159,7 +152,11 @@ def outbox_row(
 
 
 async def store(row: Mapping[str, Any]) -> None:
-    """Write an outbox row (from ``outbox_row``) in the current transaction."""
+    """Write an outbox row (from ``outbox_row``) in the current transaction.
+
+    Recipient and text are sealed: a message about a case names the complainant.
+    """
+    row = await sealed("outbox_message", row)
     connection = transaction_connection()
     await connection.execute(
         """

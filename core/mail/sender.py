@@ -25,8 +25,10 @@ from uuid import UUID
 import aiosmtplib
 
 from core.audit import services as audit
+from core.crypto.fields import opened
+from core.db.engine import transaction_connection
 from core.mail.addresses import reply_address
-from core.mail.tables import MailOutboxTenant, transaction_connection
+from core.mail.tables import MailOutboxTenant
 from core.settings import Settings
 from core.tenancy.context import TenantContext, tenant_transaction
 
@@ -134,6 +136,7 @@ async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, lis
             MAX_ATTEMPTS,
             count,
         )
+        messages = await opened("outbox_message", [dict(row) for row in rows])
     return tenant, [
         ClaimedMessage(
             id=row["id"],
@@ -146,7 +149,7 @@ async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, lis
             reply_token=row["reply_token"],
             attempts=row["attempts"],
         )
-        for row in rows
+        for row in messages
     ]
 
 

@@ -6,12 +6,10 @@ migration, since Piccolo knows only single-column keys.
 
 from __future__ import annotations
 
-import asyncpg
 from piccolo.columns import JSONB, UUID, BigInt, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from core.db.engine import DB
 from core.db.placement import ControlPlane, TenantScoped
 
 
@@ -44,7 +42,8 @@ class OutboxMessage(TenantScoped, Table, tablename="outbox_message"):
     case_id = UUID(null=True, default=None)
     #: What the mail is, e.g. ``acknowledgement`` or ``response``.
     kind = Varchar(length=60)
-    to_address = Varchar(length=320)
+    #: Recipient and text are sealed when the mail is about a case (``core.crypto.keyring``).
+    to_address = Text()
     subject = Varchar(length=300)
     body = Text()
     #: Extra headers, including the Message-ID fixed when the mail was queued.
@@ -78,12 +77,3 @@ class MailOutboxTenant(ControlPlane, Table, tablename="mail_outbox_tenant"):
 
 #: Every mail table, for ``core.db.piccolo_app.TABLES``.
 MAIL_TABLES: list[type[Table]] = [CaseMailToken, InboundEmail, OutboxMessage, MailOutboxTenant]
-
-
-def transaction_connection() -> asyncpg.Connection[asyncpg.Record]:
-    """The connection of the running transaction, for the mail tables' SQL."""
-    transaction = DB.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("mail tables are used only inside a tenant transaction")
-    connection: asyncpg.Connection[asyncpg.Record] = transaction.connection
-    return connection

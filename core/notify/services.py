@@ -85,6 +85,36 @@ class Notice:
     detail: dict[str, Any]
 
 
+async def notify_supervisors(
+    *, kind: str, subject: str, body: str, case_id: UUID, actor: str, besides: UUID | None
+) -> int:
+    """Tell the tenant's supervisors at once (urgent), except ``besides`` (the actor).
+
+    Supervisors excluded from the case (its subjects, whom plugins name) are not
+    told: the notice names the case and why someone opened it.
+    """
+    supervisors = await StaffMember.raw(
+        """
+        SELECT s.id FROM staff_member s
+         WHERE s.active AND 'supervisor' = ANY(s.roles)
+           AND NOT EXISTS (SELECT 1 FROM case_exclusion x
+                            WHERE x.case_id = {} AND x.staff_id = s.id
+                              AND x.overridden_at IS NULL)
+         ORDER BY s.id
+        """,
+        case_id,
+    )
+    return await notify(
+        recipients=[row["id"] for row in supervisors if row["id"] != besides],
+        kind=kind,
+        subject=subject,
+        body=body,
+        case_id=case_id,
+        actor=actor,
+        urgent=True,
+    )
+
+
 def compose(
     tenant: TenantContext,
     recipients: Sequence[tuple[UUID, str]],

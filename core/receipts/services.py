@@ -42,8 +42,10 @@ from core.cases.schemas import (
     Phone,
     Subject,
 )
+from core.cases.sealed_rows import add_correspondence
 from core.cases.services import register_case
 from core.cases.tables import Case, Correspondence
+from core.crypto.fields import opened
 from core.errors import InvalidInput
 from core.ids import uuid7
 from core.lifecycle.services import (
@@ -86,6 +88,11 @@ ANONYMOUS_NOTE = (
     " your complaint. Only what you wrote in it is kept."
 )
 IDENTIFIED_NOTE = "Your contact details were stored with your complaint so that we can reply."
+PROTECTED_NOTE = (
+    "Your contact details were stored, encrypted, so that we can reply. The people handling"
+    " your complaint know you only by a pseudonym; revealing who you are needs a recorded"
+    " reason and a supervisor's approval, and is logged."
+)
 
 #: Room for a receipt with separators and stray spaces, and not much more.
 ReceiptText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -106,6 +113,7 @@ class PublicComplaint(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     ``anonymous`` has no default: the complainant states the choice. Contact
     details sent with an anonymous complaint are dropped, never stored.
+    ``protected`` keeps them (for replies) but shows staff a pseudonym only.
     """
 
     subject: Subject
@@ -114,6 +122,7 @@ class PublicComplaint(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name | None = None
     email: Email | None = None
     phone: Phone | None = None
+    protected: bool = False
     category: Category | None = None
     language: Language | None = None
     #: Values for the intake fields the tenant's plugins add to the form.
@@ -278,7 +287,12 @@ async def submit_complaint(complaint: PublicComplaint) -> SubmissionReceipt:
     if complaint.anonymous:
         person = PersonIn(anonymous=True)
     else:
-        person = PersonIn(name=complaint.name, email=complaint.email, phone=complaint.phone)
+        person = PersonIn(
+            name=complaint.name,
+            email=complaint.email,
+            phone=complaint.phone,
+            protected=complaint.protected,
+        )
     case = await register_case(
         NewCase(
             subject=complaint.subject,
@@ -298,7 +312,13 @@ async def submit_complaint(complaint: PublicComplaint) -> SubmissionReceipt:
         receipt=receipt,
         advice=ADVICE,
         anonymous=complaint.anonymous,
-        personal_data=ANONYMOUS_NOTE if complaint.anonymous else IDENTIFIED_NOTE,
+        personal_data=(
+            ANONYMOUS_NOTE
+            if complaint.anonymous
+            else PROTECTED_NOTE
+            if complaint.protected
+            else IDENTIFIED_NOTE
+        ),
     )
 
 
@@ -346,23 +366,12 @@ async def record_message(
     ``attachments`` are the files the complainant sent with the message; the
     audit event ties them to the correspondence item whose id this returns.
     """
-    tenant = current_tenant()
     body = message.strip()
     if not body:
         raise InvalidInput("message", "must not be blank")
     now = datetime.now(UTC)
-    correspondence_id = uuid7()
-    await Correspondence.insert(
-        Correspondence(
-            id=correspondence_id,
-            tenant_id=tenant.id,
-            case_id=holder.case_id,
-            direction="inbound",
-            channel="web",
-            body=body,
-            occurred_at=now,
-            created_at=now,
-        )
+    correspondence_id = await add_correspondence(
+        holder.case_id, direction="inbound", channel="web", body=body, occurred_at=now
     )
     detail: dict[str, Any] = {"correspondence_id": str(correspondence_id), "channel": "web"}
     if attachments:
@@ -384,6 +393,7 @@ async def case_as_seen(holder: ReceiptHolder) -> FollowUp:
         raise UnknownReceipt()
     letters = (
         await Correspondence.select(
+            Correspondence.id,
             Correspondence.direction,
             Correspondence.channel,
             Correspondence.body,
@@ -417,7 +427,10 @@ async def case_as_seen(holder: ReceiptHolder) -> FollowUp:
         reference=case["reference"],
         status=case["status"],
         received_at=case["received_at"],
-        correspondence=[VisibleMessage(**letter) for letter in letters],
+        correspondence=[
+            VisibleMessage(**{k: v for k, v in letter.items() if k != "id"})
+            for letter in await opened("correspondence", letters)
+        ],
         files=[VisibleFile(**file) for file in files],
         survey_open=case["status"] == "closed" and not answered,
         appeal_possible=await can_appeal(holder.case_id),

@@ -33,7 +33,8 @@ from typing import Any
 from uuid import UUID
 
 from core.audit import services as audit
-from core.cases.tables import Case, Correspondence, Party
+from core.cases.sealed_rows import add_correspondence, complainant_of
+from core.cases.tables import Case
 from core.errors import NotFound
 from core.ids import uuid7
 from core.letters.services import compose
@@ -81,11 +82,7 @@ async def invite_to_survey(case_id: UUID, *, actor: str) -> bool:
         raise NotFound("no such case")
     if await CaseSurvey.exists().where(CaseSurvey.case_id == case_id):
         return False
-    complainant = (
-        await Party.select(Party.display_name, Party.email, Party.anonymous)
-        .where((Party.case_id == case_id) & (Party.role == "complainant"))
-        .first()
-    )
+    complainant = await complainant_of(case_id)
     if complainant is None or complainant["anonymous"] or not complainant["email"]:
         return False
     tenant = current_tenant()
@@ -116,17 +113,8 @@ async def invite_to_survey(case_id: UUID, *, actor: str) -> bool:
         "survey_invitation", case["language"], _variables(case, complainant, WITHHELD_LINK)
     )
     now = datetime.now(UTC)
-    await Correspondence.insert(
-        Correspondence(
-            id=uuid7(),
-            tenant_id=tenant.id,
-            case_id=case_id,
-            direction="outbound",
-            channel="email",
-            body=kept.body,
-            occurred_at=now,
-            created_at=now,
-        )
+    await add_correspondence(
+        case_id, direction="outbound", channel="email", body=kept.body, occurred_at=now
     )
     await audit.record(
         "case.survey_invited",

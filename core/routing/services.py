@@ -17,7 +17,8 @@ from core.audit import services as audit
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
 from core.cases.contributions import Contributions
-from core.cases.tables import Case, CaseFlag, Correspondence
+from core.cases.sealed_rows import first_letter, parties_of
+from core.cases.tables import Case, CaseFlag
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
 from core.plugins.host import HookFailure, plugin_host
@@ -161,13 +162,13 @@ async def excluded_staff(
     case_id: UUID, contributions: Contributions | None = None
 ) -> dict[UUID, str]:
     """Staff who may not handle the case, and why: its subjects, and whom plugins name."""
+    subjects = [
+        p["email"].lower()
+        for p in await parties_of(case_id)
+        if p["role"] == "subject" and p["email"]
+    ]
     rows = await StaffMember.raw(
-        """
-        SELECT DISTINCT s.id FROM party p
-          JOIN staff_member s ON lower(s.email) = lower(p.email)
-         WHERE p.case_id = {} AND p.role = 'subject'
-        """,
-        case_id,
+        "SELECT id FROM staff_member WHERE lower(email) = ANY({}::text[])", subjects
     )
     excluded = {row["id"]: "named as a subject of the complaint" for row in rows}
     own = contributions is None
@@ -202,12 +203,7 @@ async def _facts(case_id: UUID) -> CaseFacts:
     case = await Case.select().where(Case.id == case_id).first()
     if case is None:
         raise NotFound("no such case")
-    first = (
-        await Correspondence.select(Correspondence.body)
-        .where(Correspondence.case_id == case_id)
-        .order_by(Correspondence.occurred_at)
-        .first()
-    )
+    first = await first_letter(case_id)
     flags = await CaseFlag.select(CaseFlag.code).where(
         (CaseFlag.case_id == case_id) & CaseFlag.cleared_at.is_null()
     )

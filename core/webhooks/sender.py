@@ -48,8 +48,9 @@ from uuid import UUID
 import httpx
 
 from core.audit import services as audit
+from core.crypto.keyring import opener
+from core.db.engine import transaction_connection
 from core.ids import uuid7
-from core.mail.tables import transaction_connection
 from core.settings import Settings
 from core.tenancy.context import TenantContext, tenant_transaction
 from core.webhooks.tables import WebhookOutboxTenant
@@ -209,7 +210,7 @@ async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, lis
             UPDATE webhook_delivery d
             SET attempts = d.attempts + 1, next_attempt_at = now() + $2::interval
             FROM (
-                SELECT d.tenant_id, d.id, e.url, e.secret
+                SELECT d.tenant_id, d.id, e.id AS endpoint_id, e.url, e.secret
                 FROM webhook_delivery d
                 JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
                 WHERE d.tenant_id = $1 AND d.state = 'pending' AND d.next_attempt_at <= now()
@@ -219,13 +220,23 @@ async def _claim(tenant_id: UUID, count: int) -> tuple[TenantContext | None, lis
                 FOR UPDATE OF d SKIP LOCKED
             ) due
             WHERE d.tenant_id = due.tenant_id AND d.id = due.id
-            RETURNING d.id, d.event, d.case_id, d.body, d.attempts, due.url, due.secret
+            RETURNING d.id, d.event, d.case_id, d.body, d.attempts, due.url, due.secret,
+                      due.endpoint_id
             """,
             tenant.id,
             LEASE,
             count,
         )
-    return tenant, [ClaimedDelivery(**dict(row)) for row in rows]
+        if not rows:
+            return tenant, []
+        ring = await opener([row["secret"] for row in rows])  # the secrets are sealed
+    claimed = []
+    for row in rows:
+        fields = dict(row)
+        endpoint_id = fields.pop("endpoint_id")
+        fields["secret"] = ring.open(fields["secret"], "webhook_endpoint.secret", endpoint_id)
+        claimed.append(ClaimedDelivery(**fields))
+    return tenant, claimed
 
 
 async def _post(

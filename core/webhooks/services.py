@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from core.audit import services as audit
+from core.crypto.fields import sealed
+from core.db.engine import transaction_connection
 from core.db.rows import as_structs
 from core.errors import InvalidInput, NotFound
 from core.ids import uuid7
-from core.mail.tables import transaction_connection
 from core.tenancy.context import TenantContext, current_tenant
 from core.webhooks.schemas import (
     EVENTS,
@@ -50,15 +51,21 @@ async def register_endpoint(new: NewWebhook, *, actor: str) -> WebhookCreated:
     description = new.description.strip()
     if not description.isprintable():
         raise InvalidInput("description", "must be a single line of text")
+    secret = SECRET_MARK + secrets.token_urlsafe(32)
     row = WebhookEndpoint(
-        id=uuid7(),
-        tenant_id=tenant.id,
-        url=url,
-        secret=SECRET_MARK + secrets.token_urlsafe(32),
-        events=events,
-        description=description,
-        created_by=actor,
-        created_at=datetime.now(UTC),
+        **await sealed(
+            "webhook_endpoint",
+            {
+                "id": uuid7(),
+                "tenant_id": tenant.id,
+                "url": url,
+                "secret": secret,
+                "events": events,
+                "description": description,
+                "created_by": actor,
+                "created_at": datetime.now(UTC),
+            },
+        )
     )
     await WebhookEndpoint.insert(row)
     await audit.record(
@@ -66,7 +73,7 @@ async def register_endpoint(new: NewWebhook, *, actor: str) -> WebhookCreated:
         actor=actor,
         detail={"webhook_id": str(row.id), "url": url, "events": events},
     )
-    return WebhookCreated(**_shown(row.to_dict()), secret=row.secret)
+    return WebhookCreated(**_shown(row.to_dict()), secret=secret)
 
 
 async def list_endpoints() -> WebhookList:

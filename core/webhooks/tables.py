@@ -19,7 +19,8 @@ class WebhookEndpoint(TenantScoped, Table, tablename="webhook_endpoint"):
     id = UUID(primary_key=True, default=None)
     url = Varchar(length=2000)
     #: Kept in clear because every delivery is signed with it; shown to the admin once.
-    secret = Varchar(length=100)
+    #: Sealed (``core.crypto.keyring``); the sender opens it to sign.
+    secret = Text()
     events = Array(base_column=Text(), default=list)
     description = Varchar(length=200, default="")
     created_by = Varchar(length=200)

@@ -13,7 +13,9 @@ from collections.abc import Awaitable, Callable
 
 from opentelemetry import trace
 
+from core.audit.checkpoints import sign_due
 from core.mail.sender import send_pending
+from core.retention.purge import purge_expired
 from core.settings import Settings
 from core.webhooks.sender import deliver_due
 from core.worker.deadlines import PassReport, fire_all_due
@@ -39,6 +41,8 @@ async def deliver_webhooks(settings: Settings) -> object:
 JOBS: list[tuple[str, Job]] = [
     ("mail", deliver_mail),
     ("webhooks", deliver_webhooks),
+    ("retention", purge_expired),
+    ("audit checkpoints", sign_due),
 ]
 
 

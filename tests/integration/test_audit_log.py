@@ -3,20 +3,28 @@ changed, removed, reordered or re-sealed behind its back."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from core.audit import checkpoints
 from core.audit import services as audit
 from core.audit import verify as verify_module
+from core.audit.checkpoints import public_pem
+from core.audit.tables import AuditCheckpoint
 from core.db.servers import DatabaseTarget
+from core.settings import Settings
 from core.tenancy.context import tenant_transaction
 from tenants import provisioning
 from tenants.provisioning import TenantInfo
@@ -323,3 +331,94 @@ async def test_anyone_checks_checkpoints_with_the_published_key_and_a_forgery_fa
     assert "1 signed checkpoint(s) hold" in third_party.stdout
     assert forged.returncode == 1
     assert "is not signed by this key" in forged.stderr
+
+
+async def test_the_worker_signs_heads_that_grew_and_not_again_within_the_hour(
+    database: DatabaseTarget,
+    logged: TenantInfo,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    key = tmp_path / "audit-signing.key"
+    mine = replace(settings, audit_signing_key=key)
+    monkeypatch.setattr(checkpoints, "_next_scan", 0.0)
+
+    first = await checkpoints.sign_due(mine)
+    throttled = await checkpoints.sign_due(mine)  # looked just now: waits five minutes
+    async with tenant_transaction(tenant_id=logged.id):
+        await audit.record("test.more", actor="test")
+    monkeypatch.setattr(checkpoints, "_next_scan", 0.0)
+    within_the_hour = await checkpoints.sign_due(mine)
+    monkeypatch.setattr(checkpoints, "_next_scan", 0.0)
+    hourly_passed = await checkpoints.sign_due(mine, every=timedelta(0))
+
+    assert first >= 1 and throttled == 0 and within_the_hour == 0 and hourly_passed >= 1
+    async with tenant_transaction(tenant_id=logged.id):
+        signed = await AuditCheckpoint.select(AuditCheckpoint.seq).order_by(AuditCheckpoint.seq)
+    assert [row["seq"] for row in signed] == [EVENTS, EVENTS + 1]
+    held = verify(database, logged.slug, key)
+    assert held.returncode == 0, held.stderr
+    assert "2 signed checkpoint(s) hold" in held.stdout
+
+
+def check_proof_file(proof: dict, public: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`querela audit check-proof` with no database and no private key, as a third party."""
+    document = tmp_path / f"proof-{uuid.uuid4().hex[:6]}.json"
+    document.write_text(json.dumps(proof))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "QUERELA_"))}
+    return subprocess.run(
+        [QUERELA, "audit", "check-proof", str(document), "--public-key", str(public)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_an_inclusion_proof_convinces_a_third_party_and_a_doctored_one_does_not(
+    database: DatabaseTarget, logged: TenantInfo, tmp_path: Path
+):
+    key = tmp_path / "audit-signing.key"
+    uncovered = querela(database, "audit", "prove", "--tenant", logged.slug, "--event", "5")
+    assert uncovered.returncode == 2 and "no signed checkpoint covers event 5" in uncovered.stderr
+    assert (
+        querela(database, "audit", "checkpoint", "--tenant", logged.slug, key=key).returncode == 0
+    )
+    public = tmp_path / "public.pem"
+    public.write_text(querela(database, "audit", "public-key", key=key).stdout)
+
+    proved = querela(database, "audit", "prove", "--tenant", logged.slug, "--event", "5")
+    assert proved.returncode == 0, proved.stderr
+    proof = json.loads(proved.stdout)
+    held = check_proof_file(proof, public, tmp_path)
+
+    assert held.returncode == 0, held.stderr
+    assert "event 5 (test.step," in held.stdout and f"signed at event {EVENTS}" in held.stdout
+    assert proof["event"]["detail"] == {"n": 4, "note": "ünïcode ✓"}
+    assert len(proof["path"]) == 4  # log2 of 12, rounded up: not the other 11 events
+
+    changed = json.loads(json.dumps(proof))
+    changed["event"]["detail"]["n"] = 99
+    resealed = json.loads(json.dumps(changed))
+    resealed["event_hash"] = hashlib.sha256(
+        json.dumps(
+            resealed["event"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    ).hexdigest()
+    moved = json.loads(json.dumps(proof))
+    moved["path"][0], moved["path"][1] = moved["path"][1], moved["path"][0]
+    backdated = json.loads(json.dumps(proof))
+    backdated["checkpoint"]["signed_at"] = "2020-01-01T00:00:00.000000+00:00"
+    stranger = tmp_path / "stranger.pem"
+    stranger.write_text(public_pem(Ed25519PrivateKey.generate().public_key()))
+
+    for doctored, with_key, reason in (
+        (changed, public, "does not match its hash"),
+        (resealed, public, "does not lead from the event to the signed root"),
+        (moved, public, "does not lead from the event to the signed root"),
+        (backdated, public, "signature does not hold"),
+        (proof, stranger, "signed with another key"),
+    ):
+        refused = check_proof_file(doctored, with_key, tmp_path)
+        assert refused.returncode == 1 and reason in refused.stderr, refused.stderr

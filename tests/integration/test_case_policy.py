@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from core.audit.tables import AuditEvent
+from core.crypto.fields import opened
 from core.mail.tables import OutboxMessage
 from core.tenancy.context import tenant_transaction
 from tests.fixtures.mail import address, complaint, deliver
@@ -251,10 +252,13 @@ async def test_automatic_acknowledgement_of_an_emailed_complaint(client, tenant,
         "case.acknowledge",
     ]
     async with tenant_transaction(tenant_id=tenant.id):
-        [mail] = await OutboxMessage.select(OutboxMessage.kind, OutboxMessage.to_address).where(
-            OutboxMessage.case_id == summary["id"]
+        [mail] = await opened(
+            "outbox_message",
+            await OutboxMessage.select(
+                OutboxMessage.id, OutboxMessage.kind, OutboxMessage.to_address
+            ).where(OutboxMessage.case_id == summary["id"]),
         )
-    assert mail == {"kind": "acknowledgement", "to_address": "ada@example.org"}
+    assert (mail["kind"], mail["to_address"]) == ("acknowledgement", "ada@example.org")
 
 
 # -- the appeal ladder --------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Who sees a case, by role and confidentiality level: reading it, finding it in lists,
-reading its parts. A case someone may not see does not exist for them, in counts too."""
+"""Who sees a case, by role and confidentiality level: reading it, finding it in lists and
+searches, reading its parts, exporting it, counting it in reports. A case someone may not
+see does not exist for them, in counts too."""
 
 from __future__ import annotations
 
@@ -14,7 +15,18 @@ from tests.fixtures.staff import StaffUser, TenantHandle
 
 Client = httpx.AsyncClient
 LEVELS = ("standard", "restricted", "sealed")
-#: Who sees a case at each level (the assignee is a handler; the subject is a handler too).
+#: The roles of each member of staff. The subject is a handler who audits too: their roles
+#: alone would let them read standard cases and count them in reports.
+ROLES = {
+    "assignee": ("handler",),
+    "handler": ("handler",),
+    "investigator": ("investigator",),
+    "supervisor": ("supervisor",),
+    "tenant-admin": ("tenant-admin",),
+    "auditor": ("auditor",),
+    "subject": ("handler", "auditor"),
+}
+#: Who sees a case at each level (the assignee is a handler).
 SEES = {
     "assignee": {"standard", "restricted", "sealed"},
     "handler": {"standard"},
@@ -27,6 +39,13 @@ SEES = {
 }
 #: Parts of a case, each read on its own route.
 PARTS = ("", "/deadlines", "/routing", "/file", "/attachments")
+#: Who may export the internal appeal bundle: every member of staff (an API key is refused
+#: whatever the case), and who may run the case report (core/reports/api.py).
+EXPORTERS = set(ROLES)
+REPORTERS = {
+    v for v, roles in ROLES.items() if {"supervisor", "tenant-admin", "auditor"} & set(roles)
+}
+REPORT = "/api/v1/reports/cases"
 
 
 @dataclass
@@ -58,17 +77,8 @@ async def register(client: Client, scene_tenant: TenantHandle, by: StaffUser, su
 
 @pytest.fixture
 async def scene(client: Client, tenant: TenantHandle) -> Scene:
-    assignee = await tenant.add_staff(("handler",))
-    supervisor = await tenant.add_staff(("supervisor",))
-    people = {
-        "assignee": assignee,
-        "handler": await tenant.add_staff(("handler",)),
-        "investigator": await tenant.add_staff(("investigator",)),
-        "supervisor": supervisor,
-        "tenant-admin": await tenant.add_staff(("tenant-admin",)),
-        "auditor": await tenant.add_staff(("auditor",)),
-        "subject": await tenant.add_staff(("handler",)),
-    }
+    people = {viewer: await tenant.add_staff(roles) for viewer, roles in ROLES.items()}
+    assignee, supervisor = people["assignee"], people["supervisor"]
     viewers = {role: person.bearer for role, person in people.items()}
     key = await client.post(
         "/api/v1/api-keys",
@@ -105,12 +115,35 @@ async def test_each_role_sees_the_levels_it_may_and_nothing_else(
     listed = await client.get("/api/v1/cases", params={"limit": 200}, headers=headers)
     assert listed.status_code == 200, listed.text
     in_list = {item["id"] for item in listed.json()["items"]}
+    searched = await client.get(
+        "/api/v1/cases", params={"limit": 200, "q": "COLLEAGUE conduct"}, headers=headers
+    )
+    assert searched.status_code == 200, searched.text
+    found = {item["id"] for item in searched.json()["items"]}
+    report = await client.get(REPORT, headers=headers)
+    assert report.status_code == (200 if viewer in REPORTERS else 403), (viewer, report.text)
+    counted = {c["value"]: c["count"] for c in report.json().get("confidentiality", [])}
 
     for level, case in scene.cases.items():
         may = level in SEES[viewer]
         assert (case["id"] in in_list) is may, f"{viewer} listing a {level} case"
+        assert (case["id"] in found) is may, f"{viewer} searching for a {level} case"
+        by_search = await client.get(
+            "/api/v1/cases", params={"q": case["reference"]}, headers=headers
+        )
+        assert [item["id"] for item in by_search.json()["items"]] == ([case["id"]] if may else [])
         by_reference = await client.get(f"/api/v1/cases/{case['reference']}", headers=headers)
         assert by_reference.status_code == (200 if may else 404), (viewer, level)
+        if viewer in REPORTERS:  # counted in the report only by whom it is visible to
+            assert counted.get(level, 0) == (1 if may else 0), f"{viewer} counting a {level} case"
+        exported = await client.get(f"/api/v1/cases/{case['id']}/appeal-bundle", headers=headers)
+        missing = await client.get(f"/api/v1/cases/{uuid.uuid4()}/appeal-bundle", headers=headers)
+        if viewer not in EXPORTERS:  # refused for what it is, whichever case it names
+            assert (exported.status_code, missing.status_code) == (403, 403), (viewer, level)
+        else:
+            assert exported.status_code == (200 if may else 404), (viewer, level, "export")
+            if not may:
+                assert exported.json()["detail"] == missing.json()["detail"]
         if viewer == "api-key":
             continue  # a key reads the case itself, not its parts
         for part in PARTS:
@@ -132,6 +165,18 @@ async def test_the_subject_of_a_complaint_sees_nothing_of_it_even_in_counts(
     ids = {case["id"] for case in scene.cases.values()}
     assert ids.isdisjoint(item["id"] for item in theirs["items"])
     assert len(others["items"]) - len(theirs["items"]) >= 1  # the standard one, at least
+    found = await client.get("/api/v1/cases", params={"q": "colleague"}, headers=subject)
+    assert found.json()["items"] == []
+    # An auditor counts the standard case; the subject, an auditor too, counts none of theirs.
+    auditor = on(scene.tenant, scene.viewers["auditor"])
+    their_report = (await client.get(REPORT, headers=subject)).json()
+    auditors_report = (await client.get(REPORT, headers=auditor)).json()
+    assert their_report["total"]["count"] == 0
+    assert their_report["confidentiality"] == []
+    assert auditors_report["total"]["count"] == 1
+    for case in scene.cases.values():
+        exported = await client.get(f"/api/v1/cases/{case['id']}/appeal-bundle", headers=subject)
+        assert exported.status_code == 404
 
 
 async def test_reading_a_restricted_or_sealed_case_is_audited_with_the_part(

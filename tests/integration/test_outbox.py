@@ -16,13 +16,15 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from core.cases.schemas import NewCase
 from core.cases.services import register_case
+from core.crypto.fields import opened_one
+from core.db.engine import transaction_connection
 from core.errors import InvalidInput
 from core.ids import uuid7
 from core.mail import sender
 from core.mail.addresses import token_hash
 from core.mail.outbox import queue_email
 from core.mail.sender import MAX_ATTEMPTS, send_pending
-from core.mail.tables import OutboxMessage, transaction_connection
+from core.mail.tables import OutboxMessage
 from core.settings import Settings
 from core.tenancy.context import tenant_transaction
 from tests.fixtures.keycloak import free_port
@@ -73,7 +75,10 @@ async def queue(tenant: TenantHandle, to: str, **extra: object) -> uuid.UUID:
 
 async def outbox_row(tenant: TenantHandle, outbox_id: uuid.UUID) -> dict:
     async with tenant_transaction(tenant_id=tenant.id):
-        row = await OutboxMessage.select().where(OutboxMessage.id == outbox_id).first()
+        row = await opened_one(
+            "outbox_message",
+            await OutboxMessage.select().where(OutboxMessage.id == outbox_id).first(),
+        )
     assert row is not None
     return row
 

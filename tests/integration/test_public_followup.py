@@ -21,6 +21,7 @@ from core.app import create_app
 from core.attachments.tables import Attachment
 from core.audit.tables import AuditEvent
 from core.cases.tables import Correspondence
+from core.crypto.fields import opened
 from core.errors import InvalidInput
 from core.letters.services import save_template
 from core.mail.tables import OutboxMessage
@@ -162,10 +163,11 @@ async def invite(tenant: TenantHandle, case_id: object) -> bool:
 
 async def survey_mail(tenant: TenantHandle) -> list[dict]:
     async with tenant_transaction(tenant_id=tenant.id):
-        return (
+        return await opened(
+            "outbox_message",
             await OutboxMessage.select()
             .where(OutboxMessage.kind == "survey_invitation")
-            .order_by(OutboxMessage.created_at)
+            .order_by(OutboxMessage.created_at),
         )
 
 
@@ -272,9 +274,11 @@ async def test_closing_sends_a_survey_link_that_works_once_and_is_stored_as_a_ha
         assert token[:16] not in await table_dump(tenant, table), table
     # The case's timeline has the letter, with the link withheld.
     async with tenant_transaction(tenant_id=tenant.id):
-        letters = await Correspondence.select(Correspondence.body).where(
-            Correspondence.body.like(f"%{WITHHELD_LINK}%")
-        )
+        letters = [
+            letter
+            for letter in await opened("correspondence", await Correspondence.select())
+            if WITHHELD_LINK in letter["body"]
+        ]
     assert len(letters) == 1
     actions = [e["action"] for e in await audit_trail(tenant)]
     assert "case.survey_invited" in actions and "case.survey_links_ended" in actions

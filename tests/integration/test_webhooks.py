@@ -14,7 +14,7 @@ import pytest
 
 from core.cases.schemas import NewCase
 from core.cases.services import register_case
-from core.mail.tables import transaction_connection
+from core.db.engine import transaction_connection
 from core.settings import Settings
 from core.tenancy.context import tenant_transaction
 from core.webhooks import sender

@@ -135,7 +135,11 @@ def _endpoint(
 
 
 def _query_param(name: str, annotation: Any, kwarg: Any) -> QueryParam:
-    wire = kwarg.query if isinstance(kwarg, ParameterKwarg) and kwarg.query else name
+    wire = name
+    if isinstance(kwarg, ParameterKwarg) and kwarg.query:
+        wire = kwarg.query  # the deprecated ``Parameter(query=...)``
+    elif getattr(kwarg, "name", None):
+        wire = kwarg.name  # ``QueryParameter(name=...)``
     bounds: dict[str, float | None] = {"minimum": None, "maximum": None}
     if isinstance(kwarg, ParameterKwarg):
         bounds = {

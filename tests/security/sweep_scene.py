@@ -274,6 +274,33 @@ class Sweep:
             )
         return str(staff_id)
 
+    async def protected_case(self) -> dict[str, Any]:
+        """A case whose complainant's identity is in escrow, with the sweep's staff holding
+        an approved request to see it (so reading the identity is a valid request)."""
+
+        async def make() -> dict[str, Any]:
+            person = {"name": "Swept Person", "email": "swept@example.org", "protected": True}
+            body = {"subject": "Swept", "description": "A complaint.", "complainant": person}
+            case = await self.call("POST", "/api/v1/cases", body, as_=self.staff)
+            requests = f"/api/v1/cases/{case['id']}/identity/requests"
+            reason = {"party_id": case["parties"][0]["id"], "reason": "Swept: the police ask."}
+            asked = await self.call("POST", requests, reason, as_=self.staff)
+            note = {"approve": True, "note": "Swept: approved for the police."}
+            await self.call("POST", f"{requests}/{asked['id']}/decision", note, as_=self.reviewer)
+            return dict(case)
+
+        return dict(await self.made("protected case", make))
+
+    async def reveal_request_id(self) -> str:
+        """A pending request on the protected case, asked by the reviewer (staff decide it)."""
+        case = await self.protected_case()
+        requests = f"/api/v1/cases/{case['id']}/identity/requests"
+        reason = {"party_id": case["parties"][0]["id"], "reason": "Swept: a second request."}
+        asked = await self.made(
+            "reveal request", lambda: self.call("POST", requests, reason, as_=self.reviewer)
+        )
+        return str(asked["id"])
+
     async def webhook_id(self) -> str:
         body = {"url": "http://127.0.0.1:9/swept", "events": ["case.escalated"]}
         hook = await self.made(

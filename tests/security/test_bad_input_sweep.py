@@ -78,6 +78,9 @@ ANSWERED_BY_DESIGN: dict[str, str] = {
         "PUT adds the term when its code is new: a well-formed code naming nothing yet is a"
         " valid request"
     ),
+    "GET /api/v1/cases | query q: an unknown value": (
+        "q is a search: any word is a valid one, and a word no case has finds nothing"
+    ),
     "GET /s/{token} | path token: an id of nothing": (
         "the survey page shows its form for any well-formed token without looking it up, so"
         " that the page tells a guesser nothing; the answer posted from it is checked"
@@ -251,6 +254,8 @@ async def _fixed(value: Any) -> Any:
 
 
 async def _case_id(sweep: Sweep, endpoint: Endpoint) -> str:
+    if "/identity" in endpoint.path:
+        return str((await sweep.protected_case())["id"])
     action = endpoint.path.rsplit("/actions/", 1)[-1] if "/actions/" in endpoint.path else ""
     status = ACTIONS[action][0] if action in ACTIONS else "received"
     return str((await sweep.case(status))["id"])
@@ -269,6 +274,8 @@ REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
         else sweep.excluded_staff_id(awaiting_approval=endpoint.path.endswith("/approve"))
     ),
     "notification_id": lambda sweep, _: sweep.notification_id(),
+    "hold_id": lambda sweep, _: _hold_id(sweep),
+    "request_id": lambda sweep, _: sweep.reveal_request_id(),
     "webhook_id": lambda sweep, _: sweep.webhook_id(),
     "team_id": lambda sweep, _: _team(sweep, "id"),
     "rule_id": lambda sweep, _: _rule_id(sweep),
@@ -293,6 +300,11 @@ async def _signup(_: Sweep) -> dict[str, str]:
         "admin_email": f"admin-{slug}@example.org",
         "sector": sector,
     }
+
+
+async def _reveal_request(sweep: Sweep) -> dict[str, Any]:
+    party = (await sweep.protected_case())["parties"][0]["id"]
+    return {"party_id": party, "reason": "The police ask who reported it."}
 
 
 async def _triage(sweep: Sweep) -> dict[str, Any]:
@@ -329,6 +341,19 @@ async def _rule_id(sweep: Sweep) -> str:
         return await sweep.call("POST", "/api/v1/routing-rules", body, as_=sweep.staff)
 
     return str((await sweep.made("rule", make))["id"])
+
+
+HOLD_REASON = {"reason": "A claim about this case is pending in court."}
+
+
+async def _hold_id(sweep: Sweep) -> str:
+    """An active legal hold on the received case (releasing it is the valid request)."""
+
+    async def make() -> Any:
+        path = f"/api/v1/cases/{(await sweep.case())['id']}/legal-holds"
+        return await sweep.call("POST", path, HOLD_REASON, as_=sweep.staff)
+
+    return str((await sweep.made("legal hold", make))["id"])
 
 
 async def _new_rule(sweep: Sweep) -> dict[str, Any]:
@@ -380,6 +405,15 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     "POST /api/v1/cases/{key}/assign": lambda sweep: _team_body(sweep),
     "POST /api/v1/cases/{key}/access": lambda sweep: _fixed(
         {"staff_email": sweep.reviewer[0], "reason": "Needs to read the file to advise."}
+    ),
+    "POST /api/v1/cases/{key}/legal-holds": lambda _: _fixed(HOLD_REASON),
+    "POST /api/v1/cases/{key}/legal-holds/{hold_id}/release": lambda _: _fixed(
+        {"reason": "The claim was withdrawn."}
+    ),
+    "PUT /api/v1/retention": lambda _: _fixed({"default_days": 2190, "days_by_category": {}}),
+    "POST /api/v1/cases/{key}/identity/requests": _reveal_request,
+    "POST /api/v1/cases/{key}/identity/requests/{request_id}/decision": lambda _: _fixed(
+        {"approve": False, "note": "Not needed for the investigation."}
     ),
     "POST /api/v1/cases/{key}/exclusions/{staff_id}/override": lambda _: _fixed(
         {"reason": "The only speaker of the complainant's language."}

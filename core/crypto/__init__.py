@@ -1,0 +1,1 @@
+"""Field-level encryption: per-tenant data keys, wrapped by a key manager."""

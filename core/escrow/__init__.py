@@ -1,0 +1,1 @@
+"""Identity escrow: staff work with a pseudonym; revealing who it is takes a second person."""

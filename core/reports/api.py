@@ -1,0 +1,78 @@
+"""The report API: counts of cases for a period, as JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import QueryParameter
+
+from core.auth.guards import principal_of, roles_required
+from core.errors import InvalidInput
+from core.reports import services
+from core.reports.schemas import CaseReport
+
+#: Who reads reports: those who watch how cases are handled, not those who handle them.
+REPORTERS = ("supervisor", "tenant-admin", "auditor")
+
+
+class ReportController(Controller):
+    """``/reports``: counts of the request's tenant's cases."""
+
+    path = "/reports"
+    tags = ["reports"]
+    guards = [roles_required(*REPORTERS)]
+
+    @get(
+        "/cases",
+        summary="Count the cases received in a period",
+        response_description="The counts (JSON), or the same counts as CSV with format=csv",
+    )
+    async def cases(
+        self,
+        request: Request[Any, Any, Any],
+        start: Annotated[
+            str | None,
+            QueryParameter(
+                name="from",
+                max_length=10,
+                format="date",
+                description="First day (YYYY-MM-DD); a year before `to` by default.",
+            ),
+        ] = None,
+        to: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=10,
+                format="date",
+                description="Last day, included (YYYY-MM-DD); today by default.",
+            ),
+        ] = None,
+        audience: Annotated[
+            str,
+            QueryParameter(
+                max_length=20,
+                enum=list(services.AUDIENCES),
+                description="internal (every count) or regulator (small counts suppressed).",
+            ),
+        ] = "internal",
+        format: Annotated[str, QueryParameter(max_length=10, enum=list(services.FORMATS))] = "json",
+    ) -> Response[CaseReport | str]:
+        """Cases received in the period, by status, category, severity, channel and level.
+
+        Days are the organisation's. Only the cases the caller may see are counted.
+        For the regulator, counts below five are suppressed. Each report is audited.
+        """
+        if format not in services.FORMATS:
+            raise InvalidInput("format", f"is one of {', '.join(services.FORMATS)}")
+        principal = principal_of(request)
+        assert principal is not None, "the guard lets only staff in"
+        report = await services.case_report(start, to, audience=audience, actor=principal.actor)
+        if format == "json":
+            return Response(report)
+        name = f"cases-{report.start}-{report.end}-{report.audience}.csv"
+        return Response(
+            services.as_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
