@@ -88,16 +88,25 @@ class FileKeyManager:
             raise KeyUnavailable(f"no key {name!r}") from None
         return data
 
-    def _write(self, name: str, data: dict[str, object]) -> None:
+    def _write(self, name: str, data: dict[str, object], *, new: bool = False) -> None:
+        """Write the key file whole; ``new`` refuses (FileExistsError) if it exists."""
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self._path(name)
         temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            json.dump(data, file)
-            file.flush()
-            os.fsync(file.fileno())
-        temporary.replace(path)
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                json.dump(data, file)
+                file.flush()
+                os.fsync(file.fileno())
+            if new:
+                # A link fails if the name exists: of two processes making the same key,
+                # one wins and the other uses the winner's, never a key that was replaced.
+                os.link(temporary, path)
+            else:
+                temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def _version(self, name: str, version: int) -> AESGCM:
         versions = self._read(name)["versions"]
@@ -112,7 +121,7 @@ class FileKeyManager:
         if self._path(name).exists():
             return
         with contextlib.suppress(FileExistsError):
-            self._write(name, {"current": 1, "versions": {"1": _new_key()}})
+            self._write(name, {"current": 1, "versions": {"1": _new_key()}}, new=True)
 
     def wrap(self, name: str, plaintext: bytes, context: bytes) -> bytes:
         """Encrypt under the key's current version."""
