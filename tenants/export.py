@@ -28,6 +28,7 @@ FORMAT_VERSION = 1
 EXCLUDED = {
     "staff_session": "signed-in browsers: short-lived credentials, not the tenant's records",
     "tenant_key": "wrapped data keys: sealed columns are exported in plain text instead",
+    "attachment_key": "the keys of stored files, which the archive does not hold",
 }
 
 

@@ -9,6 +9,7 @@ removed again, so there is never a record without its file.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import logging
@@ -37,10 +38,12 @@ from core.attachments.storage import (
     attachment_key,
     storage_for,
 )
-from core.attachments.tables import Attachment
+from core.attachments.tables import Attachment, AttachmentKey
 from core.audit import services as audit
 from core.cases.services import find_case_id
 from core.cases.tables import Case
+from core.crypto.fields import opened_one, sealed
+from core.crypto.files import SealedFileUnreadable, new_file_key, opened_chunks, sealed_chunks
 from core.errors import InvalidInput, NotFound, QuerelaError
 from core.ids import uuid7
 from core.settings import Settings
@@ -145,7 +148,9 @@ async def store_attachment(
     attachment_id = uuid7()
     key = attachment_key(tenant.id, attachment_id, now)
     intake = _Intake(display_name, declared_type, policy)
-    await policy.storage.put(key, intake.checked(stream))
+    # The content is checked as it arrives, and stored encrypted under a key of its own.
+    file_key = new_file_key()
+    await policy.storage.put(key, sealed_chunks(file_key, key, intake.checked(stream)))
     found = intake.found
     try:
         await Attachment.insert(
@@ -161,6 +166,18 @@ async def store_attachment(
                 sha256=intake.sha256,
                 uploaded_by=actor,
                 uploaded_at=now,
+            )
+        )
+        await AttachmentKey.insert(
+            AttachmentKey(
+                **await sealed(
+                    "attachment_key",
+                    {
+                        "id": attachment_id,
+                        "tenant_id": tenant.id,
+                        "file_key": base64.b64encode(file_key).decode(),
+                    },
+                )
             )
         )
         await audit.record(
@@ -228,7 +245,7 @@ async def open_attachment(
     policy = policy or default_policy()
     row = await _find(case_key, attachment_id, "attachment")
     try:
-        chunks = await policy.storage.open(row["storage_key"])
+        chunks = await _content(policy, row)
     except StoredFileMissing:
         log.error("attachment %s has no content in storage", row["id"])
         raise AttachmentContentMissing(
@@ -254,12 +271,12 @@ async def verify_attachment(
     digest = hashlib.sha256()
     size = 0
     try:
-        async for chunk in await policy.storage.open(row["storage_key"]):
+        async for chunk in await _content(policy, row):
             digest.update(chunk)
             size += len(chunk)
         actual_sha256: str | None = digest.hexdigest()
         actual_size: int | None = size
-    except StoredFileMissing:
+    except (StoredFileMissing, SealedFileUnreadable):
         actual_sha256 = actual_size = None
     intact = actual_sha256 == row["sha256"] and actual_size == row["size"]
     if not intact:
@@ -382,6 +399,19 @@ async def _find(case_key: str, attachment_id: str, part: str) -> dict[str, Any]:
     if row is None:
         raise NotFound("no such attachment")
     return row
+
+
+async def _content(policy: AttachmentPolicy, row: dict[str, Any]) -> AsyncIterator[bytes]:
+    """The file's content as it streams out of storage, opened with the file's key.
+
+    Files stored before content was sealed have no key, and are read as they are.
+    """
+    stored = await policy.storage.open(row["storage_key"])
+    sealed_key = await AttachmentKey.select().where(AttachmentKey.id == row["id"]).first()
+    opened_key = await opened_one("attachment_key", sealed_key)
+    if opened_key is None:
+        return stored
+    return opened_chunks(base64.b64decode(opened_key["file_key"]), row["storage_key"], stored)
 
 
 def _out(row: dict[str, Any]) -> AttachmentOut:

@@ -8,7 +8,7 @@ against its row, not the other way round.
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, BigInt, Timestamptz, Varchar
+from piccolo.columns import UUID, BigInt, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from core.db.placement import APPEND_ONLY, TenantScoped
@@ -34,3 +34,14 @@ class Attachment(TenantScoped, Table, tablename="attachment"):
     #: Who uploaded it: ``staff:<id>``, ``public``, ``api-key:<id>``, ``system``.
     uploaded_by = Varchar(length=200)
     uploaded_at = Timestamptz()
+
+
+class AttachmentKey(TenantScoped, Table, tablename="attachment_key"):
+    """The key a file's content is encrypted with (``core.crypto.files``), itself sealed.
+
+    Apart from the append-only ``attachment`` row, so that a data-key rotation can
+    seal it again; ``id`` is the attachment's.
+    """
+
+    id = UUID(primary_key=True, default=None)
+    file_key = Text()

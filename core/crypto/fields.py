@@ -14,13 +14,15 @@ from core.crypto.keyring import Keyring, keyring, opener
 
 #: Every sealed column, by table: who complains and how to reach them, who
 #: witnessed what, everything the complainant and the organisation wrote, the
-#: mail queued to them, and the secrets webhooks are signed with.
+#: mail queued to them, the secrets webhooks are signed with, and the keys of the
+#: files attached to cases (``core.crypto.files``).
 SEALED: dict[str, tuple[str, ...]] = {
     "party": ("display_name", "email", "phone"),
     "correspondence": ("body",),
     "case_record": ("body", "person"),
     "outbox_message": ("to_address", "body"),
     "webhook_endpoint": ("secret",),
+    "attachment_key": ("file_key",),
 }
 
 

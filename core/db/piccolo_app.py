@@ -7,7 +7,7 @@ from piccolo.table import Table
 
 from core.access.tables import ACCESS_TABLES
 from core.apikeys.tables import ApiKey
-from core.attachments.tables import Attachment
+from core.attachments.tables import Attachment, AttachmentKey
 from core.audit.tables import AuditCheckpoint, AuditEvent
 from core.auth.tables import StaffMember, StaffSession
 from core.cases.tables import (
@@ -67,6 +67,7 @@ TABLES: list[type[Table]] = [
     ReceiptAttempt,
     SurveyInvitation,
     Attachment,
+    AttachmentKey,
     ApiKey,
     CasePolicy,
     CaseLink,

@@ -21,6 +21,7 @@ from core.crypto import keyring
 from core.crypto.kms import FileKeyManager, KeyUnavailable
 from core.crypto.rotation import rotate
 from core.db.servers import DatabaseTarget
+from core.settings import Settings
 from core.tenancy.context import tenant_transaction
 from tenants import lifecycle
 from tenants.keycloak import KeycloakControlPlane
@@ -34,6 +35,7 @@ SECRETS = {
     "witness": "Orlando Witherspoon-Vane",
     "narrative": "the night nurse on ward nine mocked my diagnosis",
     "statement": "saw the nurse laugh at the patient twice",
+    "evidence": "ward nine night log: nurse refused pain relief",
 }
 
 
@@ -91,6 +93,12 @@ async def complaint(client: httpx.AsyncClient, tenant: TenantHandle) -> dict:
         headers=tenant.headers,
     )
     assert record.status_code == 201, record.text
+    evidence = await client.post(
+        f"/api/v1/cases/{case['id']}/attachments",
+        files={"file": ("night-log.txt", f"{SECRETS['evidence']}\n".encode(), "text/plain")},
+        headers=tenant.headers,
+    )
+    assert evidence.status_code == 201, evidence.text
     return case
 
 
@@ -99,6 +107,7 @@ async def test_the_dump_holds_no_plain_personal_data(
     tenant: TenantHandle,
     superuser_dsn: str,
     database: DatabaseTarget,
+    settings: Settings,
 ):
     case = await complaint(client, tenant)
     admin = await tenant.add_staff(("tenant-admin",))
@@ -126,6 +135,16 @@ async def test_the_dump_holds_no_plain_personal_data(
         await client.get(f"/api/v1/cases/{case['id']}/file", headers=tenant.headers)
     ).json()
     assert [r["person"] for r in investigation["records"]] == [SECRETS["witness"]]
+
+    [attachment] = (
+        await client.get(f"/api/v1/cases/{case['id']}/attachments", headers=tenant.headers)
+    ).json()["items"]
+    download = await client.get(
+        f"/api/v1/cases/{case['id']}/attachments/{attachment['id']}", headers=tenant.headers
+    )
+    assert download.text == f"{SECRETS['evidence']}\n"
+    [stored] = [p for p in (settings.attachments_root / str(tenant.id)).rglob("*") if p.is_file()]
+    assert SECRETS["evidence"].encode() not in stored.read_bytes(), "a file is stored in clear"
 
     text = dump(superuser_dsn, database).casefold()
 
