@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: dev test lint bench sync clean browser fonts
+.PHONY: dev test lint bench sync clean browser fonts axe
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,7 +25,7 @@ dev: sync fonts
 	.venv/bin/querela dev
 
 ## Lint, type-check, check the import rules, then run the whole test suite.
-test: sync lint browser fonts
+test: sync lint browser fonts axe
 	.venv/bin/pytest
 
 ## The browser tests drive Debian's Chromium; install it once if it is missing.
@@ -36,6 +36,13 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+## The browser tests check accessibility with axe-core, installed from package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+axe: node_modules/.package-lock.json
 
 ## PDF exports (appeal bundles) embed DejaVu so that every language's letters print.
 fonts:
@@ -57,4 +64,4 @@ bench: sync
 	.venv/bin/pytest tests/bench -s -p no:randomly
 
 clean:
-	rm -rf .venv .tools
+	rm -rf .venv .tools node_modules

@@ -7,9 +7,16 @@ from typing import Any
 from litestar import Request
 
 from frontend.messages import MESSAGES
+from frontend.public_messages import PUBLIC_MESSAGES
+from frontend.staff_messages import STAFF_MESSAGES
 
 LANGUAGES = {"en": "English", "de": "Deutsch", "ru": "Русский", "et": "Eesti"}
 DEFAULT_LANGUAGE = "en"
+#: Every page text by language: the general pages', the public complaint pages' and the
+#: staff workspace's.
+TEXTS = {
+    code: {**MESSAGES[code], **PUBLIC_MESSAGES[code], **STAFF_MESSAGES[code]} for code in LANGUAGES
+}
 
 
 def negotiate(explicit: str | None, accept_language: str | None) -> str:
@@ -38,7 +45,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {
         "lang": language,
         "languages": LANGUAGES,
-        "t": MESSAGES[language],
+        "t": TEXTS[language],
         "tenant": request.scope.get("state", {}).get("tenant"),
         "principal": request.scope.get("state", {}).get("principal"),
     }

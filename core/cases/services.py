@@ -8,13 +8,17 @@ so the change and its record commit or vanish together.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.query import OrderByRaw, SelectRaw
 
+from core import clock
 from core.access import services as access
 from core.audit import services as audit
 from core.cases.contributions import Contributions
@@ -251,31 +255,165 @@ async def list_cases(
     assignee: UUID | None = None,
     team: UUID | None = None,
     q: str | None = None,
+    teams: Sequence[UUID] | None = None,
+    status: str | None = None,
+    severity: str | None = None,
+    category: str | None = None,
+    order: str = "registered",
 ) -> CasePage:
     """Return the newest cases first, ``limit`` at a time.
 
     ``assignee`` and ``team`` narrow the list to one person's cases ("my cases")
-    or one team's queue. ``q`` searches: each of its words must occur, in any
-    case, in the reference, the subject or the category. The complaint's own
-    text is not searched: it is sealed (``core.crypto``).
+    or one team's queue, ``teams`` to the queues of several. ``q`` searches: each of its
+    words must occur, in any case, in the reference, the subject or the category. The
+    complaint's own text is not searched: it is sealed (``core.crypto``). ``order`` is
+    one of ``ORDERS``; ``before`` is the ``next`` of the previous page in that order.
     """
     if not 1 <= limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
-    query = Case.select(*_SUMMARY_COLUMNS).order_by(Case.id, ascending=False).limit(limit + 1)
+    if order not in ORDERS:
+        raise InvalidInput("order", f"is one of {', '.join(ORDERS)}")
+    query = Case.select(*_SUMMARY_COLUMNS)
+    if order == "registered":
+        query = query.order_by(Case.id, ascending=False).limit(limit + 1)
+        if before is not None:
+            query = query.where(Case.id < _parse_uuid("before", before))
+    elif order != "deadline":
+        key, ascending = _ORDER_KEYS[order]
+        query = query.columns(SelectRaw(f"{key} AS sort_key")).limit(limit + 1)
+        query = query.order_by(OrderByRaw(key), ascending=ascending)
+        query = query.order_by(Case.id, ascending=ascending)
+        if before is not None:
+            position, after_id = _parse_cursor(before)
+            query = query.where(
+                WhereRaw(
+                    f"({key}, cases.id) {'>' if ascending else '<'} ({{}}, {{}})",
+                    position,
+                    after_id,
+                )
+            )
     if (seen := access.visible()) is not None:
         query = query.where(seen)
-    if before is not None:
-        query = query.where(Case.id < _parse_uuid("before", before))
     if assignee is not None:
         query = query.where(Case.assignee_staff_id == assignee)
     if team is not None:
         query = query.where(Case.team_id == team)
+    if teams is not None:
+        query = query.where(Case.team_id.is_in(list(teams)) if teams else WhereRaw("false"))
+    if status is not None:
+        query = query.where(Case.status == status)
+    if severity is not None:
+        query = query.where(Case.severity == severity)
+    if category is not None:
+        query = query.where(Case.category == category)
     for word in _search_words(q):
         query = query.where(_mentions(word))
-    rows = await query
+    rows = await (query if order != "deadline" else _by_next_deadline(query, before, limit))
+    keys = [row.pop("sort_key", None) for row in rows]
     items = [CaseSummary(**row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return CasePage(items=items, next=str(items[-1].id) if more and items else None)
+    if not (len(rows) > limit and items):
+        return CasePage(items=items, next=None)
+    if order == "registered":
+        return CasePage(items=items, next=str(items[-1].id))
+    return CasePage(items=items, next=_cursor(keys[limit - 1], items[-1].id))
+
+
+#: The orders a list comes in: as registered (the API's), by date of receipt, by next deadline.
+ORDERS = ("registered", "received_newest", "received_oldest", "deadline")
+_ORDER_KEYS = {
+    "received_newest": ("cases.received_at", False),
+    "received_oldest": ("cases.received_at", True),
+}
+
+
+def _by_next_deadline(cases: Any, before: str | None, limit: int) -> Any:
+    """``cases`` (a filtered select) by next running deadline, a case without one last.
+
+    The deadlines are aggregated once and joined, rather than looked up case by case:
+    with 100,000 cases the lookups alone take most of a page's time budget.
+    """
+    after = WhereRaw("true")
+    if before is not None:
+        position, after_id = _parse_cursor(before)
+        after = WhereRaw("(sort_key, s.id) > ({}, {})", position, after_id)
+    return Case.raw(
+        "SELECT * FROM ("
+        " SELECT s.*, coalesce(n.next_due, 'infinity'::timestamptz) AS sort_key"
+        " FROM ({}) AS s LEFT JOIN ("
+        "  SELECT case_id, min(due_at) AS next_due FROM deadline"
+        "  WHERE met_at IS NULL AND paused_since IS NULL GROUP BY case_id"
+        " ) AS n ON n.case_id = s.id"
+        ") AS s WHERE {} ORDER BY sort_key, s.id LIMIT {}",
+        cases.querystrings[0],
+        after.querystring,
+        limit + 1,
+    )
+
+
+def _cursor(position: datetime, case_id: UUID) -> str:
+    """Where the next page starts: the sort key (microseconds since 1970, or "end") and id."""
+    if position.year == datetime.max.year:  # PostgreSQL's infinity: no deadline runs
+        return f"end~{case_id}"
+    since = position - datetime(1970, 1, 1, tzinfo=UTC)
+    return f"{since // timedelta(microseconds=1)}~{case_id}"
+
+
+def _parse_cursor(value: str) -> tuple[datetime, UUID]:
+    position, _, case_id = value.partition("~")
+    try:
+        at = (
+            datetime.max.replace(tzinfo=UTC)
+            if position == "end"
+            else datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(position))
+        )
+        return at, UUID(case_id)
+    except (ValueError, OverflowError):
+        raise InvalidInput("before", "is not the next page of this list") from None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineState:
+    """How a case stands with its open deadlines, as a queue shows it."""
+
+    #: "breached" (a running deadline past due), "due_soon" (within ``DUE_SOON``),
+    #: "paused" (a clock stopped), or None; the most urgent of them.
+    badge: str | None
+    #: The next running deadline, if any.
+    next_due_at: datetime | None
+
+
+#: A running deadline this close counts as due soon.
+DUE_SOON = timedelta(hours=48)
+
+
+async def deadline_states(case_ids: Sequence[UUID]) -> dict[UUID, DeadlineState]:
+    """The deadline state of each of ``case_ids`` that has an open deadline, in one query."""
+    if not case_ids:
+        return {}
+    now = clock.now()
+    rows = await Deadline.raw(
+        """
+        SELECT case_id,
+               bool_or(paused_since IS NULL AND due_at < {}) AS breached,
+               bool_or(paused_since IS NULL AND due_at >= {} AND due_at < {}) AS due_soon,
+               bool_or(paused_since IS NOT NULL) AS paused,
+               min(due_at) FILTER (WHERE paused_since IS NULL) AS next_due_at
+          FROM deadline
+         WHERE case_id = ANY({}) AND met_at IS NULL
+         GROUP BY case_id
+        """,
+        now,
+        now,
+        now + DUE_SOON,
+        list(case_ids),
+    )
+    return {
+        row["case_id"]: DeadlineState(
+            badge=next((b for b in ("breached", "due_soon", "paused") if row[b]), None),
+            next_due_at=row["next_due_at"],
+        )
+        for row in rows
+    }
 
 
 async def update_case(

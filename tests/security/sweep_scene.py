@@ -87,11 +87,13 @@ class Sweep:
         return {"authorization": f"Bearer {token}"}
 
     def headers(self, endpoint: Endpoint) -> dict[str, str]:
-        """The tenant's host; all tenant roles on /api, a platform admin on /platform."""
+        """The tenant's host; all tenant roles on /api and /staff, a platform admin on /platform."""
         if endpoint.path.startswith("/api/"):
             return {**self.host, **self.bearer(self.staff)}
         if endpoint.path.startswith("/platform/"):
             return {**self.host, **self.bearer(self.platform_admin, "openid")}
+        if endpoint.path.startswith("/staff"):  # the workspace's pages, as a signed-in member
+            return {**self.host, **self.bearer(self.staff)}
         return dict(self.host)
 
     async def send(

@@ -36,6 +36,8 @@ from core.receipts.survey_answers import LinkSurveyIn
 from core.sdk import PluginInfo, SettingField, hookimpl
 from core.settings import Settings
 from frontend import FrontendPlugin
+from frontend.csrf import COOKIE as FORM_COOKIE
+from frontend.csrf import FIELD as FORM_TOKEN_FIELD
 from tenants.api import ControlPlanePlugin, SignupIn
 from tenants.provisioning import SECTORS
 from tests.fixtures.keycloak import KeycloakInstance
@@ -80,6 +82,18 @@ ANSWERED_BY_DESIGN: dict[str, str] = {
     ),
     "GET /api/v1/cases | query q: an unknown value": (
         "q is a search: any word is a valid one, and a word no case has finds nothing"
+    ),
+    "POST /complain | body: a form without a file": (
+        "the complaint form's attachment is optional: a complaint without a file is a good one"
+    ),
+    "POST /follow-up/message | body: a form without a file": (
+        "a message may go without a file; the form's file field is optional"
+    ),
+    "GET /staff | query q: an unknown value": (
+        "the queue's search box: any word is a valid search, as on GET /api/v1/cases"
+    ),
+    "GET /staff | query category: an unknown value": (
+        "a category filter: a category no case has is a valid filter that finds nothing"
     ),
     "GET /s/{token} | path token: an id of nothing": (
         "the survey page shows its form for any well-formed token without looking it up, so"
@@ -146,8 +160,61 @@ BODY_SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 
+_TEXT = {"type": "string"}
+#: The public pages' forms (frontend/complaint_pages.py, frontend/followup_pages.py), without
+#: their form token: a probe that spoils the token is refused before the input is read.
+PAGE_FORMS: dict[str, dict[str, Any]] = {
+    "POST /complain": {
+        "type": "object",
+        "properties": {
+            name: _TEXT
+            for name in (
+                "subject",
+                "description",
+                "identity",
+                "name",
+                "email",
+                "phone",
+                "category",
+                "language",
+            )
+        },
+        "required": ["subject", "description", "identity"],
+    },
+    "POST /follow-up": {
+        "type": "object",
+        "properties": {"receipt": _TEXT},
+        "required": ["receipt"],
+    },
+    "POST /follow-up/message": {
+        "type": "object",
+        "properties": {"receipt": _TEXT, "message": _TEXT},
+        "required": ["receipt"],
+    },
+    "POST /follow-up/survey": {
+        "type": "object",
+        "properties": {"receipt": _TEXT, "score": {"type": "integer"}, "comment": _TEXT},
+        "required": ["receipt", "score"],
+    },
+    "POST /follow-up/appeal": {
+        "type": "object",
+        "properties": {"receipt": _TEXT, "reason": _TEXT},
+        "required": ["receipt", "reason"],
+    },
+}
+BODY_SCHEMAS.update(PAGE_FORMS)
+#: The sweep's browser holds the token's cookie, and each valid form the same token.
+FORM_TOKEN = "sweep-form-token-0123456789abcdefghijklmnop"
+
 #: Routes whose handler reads its body by hand, so that no declared input says what it takes.
-READ_BY_HAND: dict[str, BodyKind] = {"POST /s": "form"}
+READ_BY_HAND: dict[str, BodyKind] = {
+    "POST /s": "form",
+    "POST /complain": "multipart",
+    "POST /follow-up": "form",
+    "POST /follow-up/message": "multipart",
+    "POST /follow-up/survey": "form",
+    "POST /follow-up/appeal": "form",
+}
 
 ACTION_ROUTE = "POST /api/v1/cases/{key}/actions/{action}"
 #: Actions, each with the status it is taken from, the fields it reads and a valid body.
@@ -430,6 +497,32 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     ),
     "POST /public/v1/survey": lambda sweep: _with_closed(sweep, "token", score=4),
     "POST /s": lambda sweep: _with_closed(sweep, "token", score="4"),
+    "POST /complain": lambda _: _fixed(
+        Upload(
+            {
+                FORM_TOKEN_FIELD: FORM_TOKEN,
+                "subject": "Swept",
+                "description": "A complaint.",
+                "identity": "identified",
+                "name": "Swept Person",
+                "email": "swept@example.org",
+                "phone": "+372 5555 0000",
+                "language": "en",
+            }
+        )
+    ),
+    "POST /follow-up": lambda sweep: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "receipt": sweep.receipt}
+    ),
+    "POST /follow-up/message": lambda sweep: _fixed(
+        Upload({FORM_TOKEN_FIELD: FORM_TOKEN, "receipt": sweep.receipt, "message": "Any news?"})
+    ),
+    "POST /follow-up/survey": lambda sweep: _with_closed(
+        sweep, "receipt", score="4", comment="Fine.", **{FORM_TOKEN_FIELD: FORM_TOKEN}
+    ),
+    "POST /follow-up/appeal": lambda sweep: _with_closed(
+        sweep, "receipt", reason="You missed my point.", **{FORM_TOKEN_FIELD: FORM_TOKEN}
+    ),
     "POST /signup": _signup,
     "POST /join": _signup,
     "POST /platform/v1/tenants": _signup,
@@ -454,6 +547,8 @@ async def build(probe: Probe, sweep: Sweep) -> Sent:
 
 async def send(sweep: Sweep, endpoint: Endpoint, sent: Sent) -> httpx.Response:
     headers = sweep.headers(endpoint)
+    if endpoint.name in PAGE_FORMS:
+        headers["cookie"] = f"{FORM_COOKIE}={FORM_TOKEN}"
     if sent.content_type:
         headers["content-type"] = sent.content_type
     return await sweep.send(
