@@ -43,7 +43,7 @@ from core.cases.services import (
 )
 from core.deadlines.services import case_deadlines
 from core.errors import InvalidInput, NotFound
-from core.lifecycle.services import case_file
+from core.lifecycle.services import file_of
 from core.routing.teams import list_teams
 from core.text import has_control_characters
 from frontend.i18n import page_context
@@ -252,7 +252,7 @@ async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Tem
     except NotFound:
         return Template("staff_not_found.html", context=context, status_code=HTTP_404_NOT_FOUND)
     case = await case_detail(case_id)
-    investigation = await case_file(str(case_id))
+    investigation = await file_of(case_id)  # the read was audited above, once
     deadlines = await case_deadlines(case_id)
     events = (
         await AuditEvent.select(

@@ -627,7 +627,11 @@ async def answer_survey(case_id: UUID, survey: SurveyIn, *, actor: str) -> None:
 
 async def case_file(key: str) -> CaseFile:
     """The investigation file: tasks, records, decisions, appeals, survey."""
-    case_id = await find_case_id(key, part="file")
+    return await file_of(await find_case_id(key, part="file"))
+
+
+async def file_of(case_id: UUID) -> CaseFile:
+    """``case_file`` of a case the caller has already looked up (and was let see)."""
     decisions = (
         await CaseDecision.select()
         .where(CaseDecision.case_id == case_id)

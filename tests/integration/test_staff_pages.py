@@ -330,4 +330,4 @@ async def test_reading_a_restricted_case_page_is_audited(client: Client, tenant:
             (AuditEvent.case_id == case["id"]) & (AuditEvent.action == "case.read")
         )
     parts = [json.loads(r["detail"])["part"] for r in reads]
-    assert "case page" in parts
+    assert parts == ["case page"], "one page view, one audited read"
