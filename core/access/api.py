@@ -12,8 +12,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from core.access import services
-from core.auth.guards import principal_of, roles_required
-from core.auth.principal import Principal
+from core.auth.guards import guarded_principal, roles_required
 from core.cases.services import find_case_id
 
 #: Who sees exclusions and asks for or approves an override.
@@ -61,12 +60,6 @@ class NameIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     reason: str
 
 
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None, "the guard lets only staff in"
-    return principal
-
-
 class ExclusionController(Controller):
     """``/cases/{key}/exclusions``: conflicts of interest and their overrides."""
 
@@ -94,7 +87,7 @@ class ExclusionController(Controller):
     ) -> list[ExclusionOut]:
         """Audited; the exclusion holds until someone else approves."""
         case_id = await find_case_id(key, part=None)
-        await services.request_override(case_id, staff_id, data.reason, _principal(request))
+        await services.request_override(case_id, staff_id, data.reason, guarded_principal(request))
         return [ExclusionOut(**row) for row in await services.exclusions(case_id)]
 
     @post(
@@ -107,7 +100,7 @@ class ExclusionController(Controller):
     ) -> list[ExclusionOut]:
         """Audited; from now on the person may see and be given the case."""
         case_id = await find_case_id(key, part=None)
-        await services.approve_override(case_id, staff_id, _principal(request))
+        await services.approve_override(case_id, staff_id, guarded_principal(request))
         return [ExclusionOut(**row) for row in await services.exclusions(case_id)]
 
 
@@ -130,7 +123,9 @@ class CaseAccessController(Controller):
     ) -> list[AccessOut]:
         """Until revoked; audited. Excluded staff cannot be named (409)."""
         case_id = await find_case_id(key, part=None)
-        await services.name_on_case(case_id, data.staff_email, data.reason, _principal(request))
+        await services.name_on_case(
+            case_id, data.staff_email, data.reason, guarded_principal(request)
+        )
         return [AccessOut(**row) for row in await services.named(case_id)]
 
     @post(
@@ -143,5 +138,5 @@ class CaseAccessController(Controller):
     ) -> list[AccessOut]:
         """Audited."""
         case_id = await find_case_id(key, part=None)
-        await services.revoke_named(case_id, staff_id, _principal(request))
+        await services.revoke_named(case_id, staff_id, guarded_principal(request))
         return [AccessOut(**row) for row in await services.named(case_id)]

@@ -26,13 +26,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from core.audit.merkle import RootBuilder, leaf_hash
+from core.audit.services import AUDIT_LOCK
 from core.audit.verify import Fault
 from core.ids import uuid7
 from core.settings import Settings
 from core.tenancy.context import SERVED_STATUSES, tenant_transaction
 from core.tenancy.tables import Tenant
-
-_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))"
 
 
 def message(
@@ -101,7 +100,7 @@ async def sign_head(
     connection: asyncpg.Connection, tenant_id: UUID, key: Ed25519PrivateKey
 ) -> Checkpoint:
     """Sign and store the tenant's current head, in a transaction scoped to the tenant."""
-    await connection.execute(_LOCK, str(tenant_id))  # no event slips in between
+    await connection.execute(AUDIT_LOCK, str(tenant_id))  # no event slips in between
     head = await connection.fetchrow("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
     seq, digest = (head["seq"], head["hash"]) if head else (0, "0" * 64)
     root = (await roots_at(connection, [seq]))[seq]

@@ -99,6 +99,11 @@ def text_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+#: Serialises a tenant's appends (``$1``: the tenant id, as text), for the length of the
+#: transaction. Whoever locks the tenant's outbox index rows takes this first.
+AUDIT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))"
+
+
 #: The columns of an ``audit_event`` row, in table order.
 AUDIT_COLUMNS = (
     "tenant_id",
@@ -182,9 +187,7 @@ async def record(
     assert transaction is not None, "current_tenant() guarantees an open transaction"
     conn = transaction.connection
     detail = detail or {}
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))", str(tenant.id)
-    )
+    await conn.execute(AUDIT_LOCK, str(tenant.id))
     last = await conn.fetchrow(
         "SELECT seq, hash FROM audit_event WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
         tenant.id,

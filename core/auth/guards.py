@@ -21,6 +21,13 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | 
     return principal
 
 
+def guarded_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The principal of a request that a staff or role guard has already let in."""
+    principal = principal_of(connection)
+    assert principal is not None, "the route's guard lets no anonymous request in"
+    return principal
+
+
 def _signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     principal = principal_of(connection)
     if principal is None:

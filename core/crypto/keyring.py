@@ -158,9 +158,7 @@ async def keyring(*, needs: int | None = None) -> Keyring:
 
 async def opener(values: list[str | None]) -> Keyring:
     """The keyring, reloaded first if any of ``values`` uses a version it lacks."""
-    versions = {
-        int(v[len(PREFIX) :].split(":", 1)[0]) for v in values if v and v.startswith(PREFIX)
-    }
+    versions = {_parts(v)[0] for v in values if v and v.startswith(PREFIX)}
     ring = await keyring()
     missing = versions - ring.keys.keys()
     return await keyring(needs=max(missing)) if missing else ring

@@ -11,8 +11,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from core.auth.guards import principal_of, roles_required
-from core.auth.principal import Principal
+from core.auth.guards import guarded_principal, roles_required
 from core.cases.services import find_case_id
 from core.escrow import services
 
@@ -63,12 +62,6 @@ class IdentityOut(msgspec.Struct, kw_only=True):
     until: datetime
 
 
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None, "the guard lets only staff in"
-    return principal
-
-
 def _requests(rows: list[dict[str, Any]]) -> list[RevealRequestOut]:
     fields = set(RevealRequestOut.__struct_fields__)
     return [RevealRequestOut(**{k: v for k, v in row.items() if k in fields}) for row in rows]
@@ -97,7 +90,7 @@ class IdentityController(Controller):
                 phone=p["phone"],
                 until=p["until"],
             )
-            for p in await services.revealed(case_id, _principal(request))
+            for p in await services.revealed(case_id, guarded_principal(request))
         ]
 
     @get("/requests", summary="Requests to reveal an identity on the case")
@@ -113,7 +106,7 @@ class IdentityController(Controller):
         """Audited; the tenant's supervisors are told at once."""
         case_id = await find_case_id(key, part=None)
         row = await services.request_reveal(
-            case_id, data.party_id, data.reason, _principal(request)
+            case_id, data.party_id, data.reason, guarded_principal(request)
         )
         return _requests([row])[0]
 
@@ -133,6 +126,10 @@ class IdentityController(Controller):
         """Audited; an approval lasts 24 hours."""
         case_id = await find_case_id(key, part=None)
         row = await services.decide(
-            case_id, request_id, approve=data.approve, note=data.note, viewer=_principal(request)
+            case_id,
+            request_id,
+            approve=data.approve,
+            note=data.note,
+            viewer=guarded_principal(request),
         )
         return _requests([row])[0]

@@ -9,8 +9,12 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from core.auth.guards import principal_of, roles_required, staff_or_scope, staff_required
-from core.auth.principal import Principal
+from core.auth.guards import (
+    guarded_principal,
+    roles_required,
+    staff_or_scope,
+    staff_required,
+)
 from core.cases.schemas import CorrespondenceOut
 from core.lifecycle import services
 from core.lifecycle.policy import Policy, PolicyChanges, current_policy, update_policy
@@ -24,12 +28,6 @@ from core.lifecycle.schemas import (
     TaskIn,
     TaskOut,
 )
-
-
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None, "the staff_required guard lets no anonymous request in"
-    return principal
 
 
 class LifecycleController(Controller):
@@ -53,7 +51,7 @@ class LifecycleController(Controller):
         appeal, put on hold, escalate, resume, withdraw or reopen. An action the
         case's status does not allow is a 409 listing the ones it does.
         """
-        return await services.perform(key, action, data, _principal(request))
+        return await services.perform(key, action, data, guarded_principal(request))
 
     @get("/file", summary="The investigation file")
     async def file(self, key: FromPath[str]) -> CaseFile:
@@ -65,21 +63,21 @@ class LifecycleController(Controller):
         self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[TaskIn]
     ) -> TaskOut:
         """Add a task with an owner and a due date."""
-        return await services.add_task(key, data, _principal(request))
+        return await services.add_task(key, data, guarded_principal(request))
 
     @post("/tasks/{task_id:uuid}/done", status_code=HTTP_200_OK, summary="Complete a task")
     async def complete_task(
         self, request: Request[Any, Any, Any], key: FromPath[str], task_id: FromPath[UUID]
     ) -> TaskOut:
         """Mark a task done."""
-        return await services.complete_task(key, task_id, _principal(request))
+        return await services.complete_task(key, task_id, guarded_principal(request))
 
     @post("/records", status_code=HTTP_201_CREATED, summary="Add an investigation record")
     async def add_record(
         self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[RecordIn]
     ) -> RecordOut:
         """Add an interview record, witness statement, internal note or evidence item."""
-        return await services.add_record(key, data, _principal(request))
+        return await services.add_record(key, data, guarded_principal(request))
 
 
 class PolicyController(Controller):
@@ -99,7 +97,7 @@ class PolicyController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[PolicyChanges]
     ) -> Policy:
         """Change the parts named; each change is audited with its old and new value."""
-        return await update_policy(data, actor=_principal(request).actor)
+        return await update_policy(data, actor=guarded_principal(request).actor)
 
 
 class CorrespondenceController(Controller):
@@ -117,4 +115,4 @@ class CorrespondenceController(Controller):
         self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[CorrespondenceIn]
     ) -> CorrespondenceOut:
         """Put a later message on the case's timeline with its channel and direction."""
-        return await services.record_correspondence(key, data, _principal(request))
+        return await services.record_correspondence(key, data, guarded_principal(request))

@@ -10,8 +10,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from core.auth.guards import principal_of, roles_required, staff_required
-from core.auth.principal import Principal
+from core.auth.guards import guarded_principal, roles_required, staff_required
 from core.cases.services import find_case_id
 from core.retention import services
 from core.retention.services import HoldOut, RetentionPeriods
@@ -33,12 +32,6 @@ class ReleaseIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     reason: Annotated[str, text(max_length=1000)]
 
 
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None, "the guard lets only staff in"
-    return principal
-
-
 class LegalHoldController(Controller):
     """``/cases/{key}/legal-holds``: keeping a case past its retention period."""
 
@@ -58,7 +51,9 @@ class LegalHoldController(Controller):
     ) -> HoldOut:
         """The case is not purged, whatever its retention period, until released. Audited."""
         case_id = await find_case_id(key, part=None)
-        return await services.place_hold(case_id, data.reason, actor=_principal(request).actor)
+        return await services.place_hold(
+            case_id, data.reason, actor=guarded_principal(request).actor
+        )
 
     @post(
         "/{hold_id:uuid}/release",
@@ -75,7 +70,7 @@ class LegalHoldController(Controller):
         """Once no hold is left, the case's retention period applies again. Audited."""
         case_id = await find_case_id(key, part=None)
         return await services.release_hold(
-            case_id, hold_id, data.reason, actor=_principal(request).actor
+            case_id, hold_id, data.reason, actor=guarded_principal(request).actor
         )
 
 
@@ -99,4 +94,4 @@ class RetentionController(Controller):
 
         Closed cases already past a new, shorter period go on the worker's next loop.
         """
-        return await services.set_periods(data, actor=_principal(request).actor)
+        return await services.set_periods(data, actor=guarded_principal(request).actor)

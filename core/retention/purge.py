@@ -59,8 +59,6 @@ TENANTS_PER_PASS = 50
 DRY_RUN_LIMIT = 10_000
 #: How long a tenant whose purge failed waits before the next try.
 RETRY_LATER = timedelta(minutes=5)
-#: The tenant's audit lock, as ``core.audit.services.record`` takes it.
-_AUDIT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))"
 
 #: The closed cases whose period has run out and that no hold keeps, oldest first:
 #: under each category's own period ($1 categories, $2 their days), then under the
@@ -240,7 +238,7 @@ async def purge_tenant(
             return None  # a suspended tenant keeps everything until it resumes
         conn = transaction.connection
         if not dry_run:
-            await conn.execute(_AUDIT_LOCK, str(tenant.id))
+            await conn.execute(audit.AUDIT_LOCK, str(tenant.id))
         periods = await current_periods()
         expired = await _expired(conn, periods, now, batch)
         visit = TenantPurge(tenant.slug)

@@ -9,8 +9,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from core.auth.guards import principal_of, roles_required, staff_required
-from core.auth.principal import Principal
+from core.auth.guards import guarded_principal, roles_required, staff_required
 from core.routing import rules, services, teams
 from core.routing.schemas import (
     AssignIn,
@@ -30,12 +29,6 @@ ADMIN = roles_required("tenant-admin")
 ASSIGNERS = ("handler", "supervisor", "tenant-admin")
 
 
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None, "the staff_required guard lets no anonymous request in"
-    return principal
-
-
 class TeamController(Controller):
     """The tenant's teams: their queues, members, supervisors and assignment mode."""
 
@@ -51,14 +44,14 @@ class TeamController(Controller):
     @post(status_code=HTTP_201_CREATED, summary="Create a team", guards=[ADMIN])
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[TeamIn]) -> TeamOut:
         """Create a team; members and supervisors are named by e-mail (409 for a taken name)."""
-        return await teams.create_team(data, actor=_principal(request).actor)
+        return await teams.create_team(data, actor=guarded_principal(request).actor)
 
     @patch("/{team_id:uuid}", summary="Change a team", guards=[ADMIN])
     async def update(
         self, request: Request[Any, Any, Any], team_id: FromPath[UUID], data: JSONBody[TeamChanges]
     ) -> TeamOut:
         """Rename, change the mode or default flag, replace members, supervisors or absences."""
-        return await teams.update_team(team_id, data, actor=_principal(request).actor)
+        return await teams.update_team(team_id, data, actor=guarded_principal(request).actor)
 
 
 class RoutingRuleController(Controller):
@@ -76,21 +69,21 @@ class RoutingRuleController(Controller):
     @post(status_code=HTTP_201_CREATED, summary="Add a routing rule", guards=[ADMIN])
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[RuleIn]) -> RuleOut:
         """Add a rule last, or at ``position``."""
-        return await rules.create_rule(data, actor=_principal(request).actor)
+        return await rules.create_rule(data, actor=guarded_principal(request).actor)
 
     @put("/order", status_code=HTTP_200_OK, summary="Reorder the routing rules", guards=[ADMIN])
     async def reorder(
         self, request: Request[Any, Any, Any], data: JSONBody[RuleOrder]
     ) -> list[RuleOut]:
         """Put the rules in the order given; the list must name each rule once."""
-        return await rules.reorder_rules(data, actor=_principal(request).actor)
+        return await rules.reorder_rules(data, actor=guarded_principal(request).actor)
 
     @patch("/{rule_id:uuid}", summary="Change a routing rule", guards=[ADMIN])
     async def update(
         self, request: Request[Any, Any, Any], rule_id: FromPath[UUID], data: JSONBody[RuleChanges]
     ) -> RuleOut:
         """Change the parts named."""
-        return await rules.update_rule(rule_id, data, actor=_principal(request).actor)
+        return await rules.update_rule(rule_id, data, actor=guarded_principal(request).actor)
 
     @delete(
         "/{rule_id:uuid}",
@@ -100,7 +93,7 @@ class RoutingRuleController(Controller):
     )
     async def remove(self, request: Request[Any, Any, Any], rule_id: FromPath[UUID]) -> None:
         """Remove the rule; decisions it made stay on their cases."""
-        await rules.delete_rule(rule_id, actor=_principal(request).actor)
+        await rules.delete_rule(rule_id, actor=guarded_principal(request).actor)
 
 
 class CaseRoutingController(Controller):
@@ -125,4 +118,4 @@ class CaseRoutingController(Controller):
         self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[AssignIn]
     ) -> list[DecisionOut]:
         """Give the case to a person (400 if inactive, 409 if excluded) or a team's queue."""
-        return await services.assign_case(key, data, _principal(request))
+        return await services.assign_case(key, data, guarded_principal(request))
