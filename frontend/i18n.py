@@ -6,17 +6,26 @@ from typing import Any
 
 from litestar import Request
 
+from frontend.admin_messages import ADMIN_MESSAGES
 from frontend.messages import MESSAGES
+from frontend.platform_messages import PLATFORM_MESSAGES
 from frontend.public_messages import PUBLIC_MESSAGES
 from frontend.staff_messages import STAFF_MESSAGES
+from frontend.supervisor_messages import SUPERVISOR_MESSAGES
 
 LANGUAGES = {"en": "English", "de": "Deutsch", "ru": "Русский", "et": "Eesti"}
 DEFAULT_LANGUAGE = "en"
-#: Every page text by language: the general pages', the public complaint pages' and the
-#: staff workspace's.
-TEXTS = {
-    code: {**MESSAGES[code], **PUBLIC_MESSAGES[code], **STAFF_MESSAGES[code]} for code in LANGUAGES
-}
+#: The texts of each part of the site, by language.
+_PARTS = (
+    MESSAGES,
+    PUBLIC_MESSAGES,
+    STAFF_MESSAGES,
+    SUPERVISOR_MESSAGES,
+    ADMIN_MESSAGES,
+    PLATFORM_MESSAGES,
+)
+#: Every page text by language.
+TEXTS = {code: {k: v for part in _PARTS for k, v in part[code].items()} for code in LANGUAGES}
 
 
 def negotiate(explicit: str | None, accept_language: str | None) -> str:

@@ -9,33 +9,27 @@ person may not see answers exactly as a missing one.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
-    HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
-    HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
 )
 
-from core import clock
 from core.audit import services as audit
 from core.audit.tables import AuditEvent
-from core.auth.guards import principal_of
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
 from core.bundle.chronology import describe
 from core.cases.services import (
-    DUE_SOON,
     case_detail,
     deadline_states,
     find_case_id,
@@ -46,7 +40,7 @@ from core.errors import InvalidInput, NotFound
 from core.lifecycle.services import file_of
 from core.routing.teams import list_teams
 from core.text import has_control_characters
-from frontend.i18n import page_context
+from frontend.staff_common import render_staff, staff_page
 
 #: Cases per page of the queue.
 PAGE_SIZE = 50
@@ -75,44 +69,6 @@ STATUSES = get_args(StatusChoice)[1:]
 SEVERITIES = get_args(SeverityChoice)[1:]
 
 
-def _staff_page(
-    request: Request[Any, Any, Any], back: str
-) -> tuple[dict[str, Any], Template | Redirect | None]:
-    """The page context, or the answer for someone who may not use the workspace."""
-    context = page_context(request)
-    if context["tenant"] is None:
-        return context, Redirect("/", status_code=HTTP_303_SEE_OTHER)
-    principal = principal_of(request)
-    if principal is None:
-        return context, Redirect(
-            f"/auth/login?next={quote(back, safe='/')}", status_code=HTTP_303_SEE_OTHER
-        )
-    if principal.staff_id is None:
-        message = context["t"]["no_role"].format(name=context["tenant"].name)
-        return context, Template(
-            "signin_problem.html",
-            context={**context, "message": message},
-            status_code=HTTP_403_FORBIDDEN,
-        )
-    now = clock.now()
-    context.update(
-        when=_when(context["tenant"].zone),
-        now=now,
-        soon=now + DUE_SOON,
-        lang_chosen="lang" in request.query_params,
-    )
-    return context, None
-
-
-def _when(zone: ZoneInfo) -> Callable[[datetime | None], str]:
-    """Times as the tenant's staff read them: in the tenant's zone, to the minute."""
-
-    def show(at: datetime | None) -> str:
-        return "" if at is None else at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-    return show
-
-
 def _filled(value: str | None) -> str | None:
     """A form's empty field means "no filter"."""
     return value.strip() or None if value is not None else None
@@ -131,7 +87,7 @@ async def staff_home(
     before: Annotated[str | None, QueryParameter(max_length=80)] = None,
 ) -> Template | Redirect:
     """The queue: my cases, my teams' queues or all I may see, filtered, searched, sorted."""
-    context, refusal = _staff_page(request, "/staff")
+    context, refusal = staff_page(request, "/staff")
     if refusal is not None:
         return refusal
     principal: Principal = context["principal"]
@@ -175,7 +131,7 @@ async def staff_home(
         )
     except InvalidInput:
         context["problem"] = True
-        return Template("staff_home.html", context=context, status_code=HTTP_400_BAD_REQUEST)
+        return render_staff(request, "staff_home.html", context, status=HTTP_400_BAD_REQUEST)
     states = await deadline_states([c.id for c in page.items])
     names = await _staff_names(c.assignee_staff_id for c in page.items)
     context["rows"] = [
@@ -189,7 +145,7 @@ async def staff_home(
         context["next_url"] = "/staff?" + urlencode({**kept, "before": page.next})
     if before:
         context["first_url"] = "/staff?" + urlencode(kept)
-    return Template("staff_home.html", context=context)
+    return render_staff(request, "staff_home.html", context)
 
 
 def _narrowing(
@@ -241,7 +197,7 @@ class Moment:
 @get("/staff/cases/{key:str}", include_in_schema=False)
 async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Template | Redirect:
     """The case page: its facts, deadlines, parties and one timeline of everything on it."""
-    context, refusal = _staff_page(request, f"/staff/cases/{key}")
+    context, refusal = staff_page(request, f"/staff/cases/{key}")
     if refusal is not None:
         return refusal
     principal: Principal = context["principal"]
@@ -250,7 +206,7 @@ async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Tem
             raise NotFound("no such case")
         case_id = await find_case_id(key, part="case page")
     except NotFound:
-        return Template("staff_not_found.html", context=context, status_code=HTTP_404_NOT_FOUND)
+        return render_staff(request, "staff_not_found.html", context, status=HTTP_404_NOT_FOUND)
     case = await case_detail(case_id)
     investigation = await file_of(case_id)  # the read was audited above, once
     deadlines = await case_deadlines(case_id)
@@ -276,7 +232,7 @@ async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Tem
         team=teams.get(case.team_id) if case.team_id else None,
         timeline=[(m, names.get(m.actor or "", m.actor)) for m in moments],
     )
-    return Template("staff_case.html", context=context)
+    return render_staff(request, "staff_case.html", context)
 
 
 def _timeline(
