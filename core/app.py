@@ -30,6 +30,7 @@ from core.attachments.api import AttachmentController
 from core.auth.middleware import AuthenticationMiddleware
 from core.auth.oidc import KeycloakSignIn
 from core.auth.tokens import TokenVerifier
+from core.branding.api import BrandingController
 from core.bundle.api import AppealBundleController
 from core.cases.api import CaseController
 from core.crypto import keyring
@@ -39,15 +40,23 @@ from core.deadlines.api import DeadlineController
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.escrow.api import IdentityController
 from core.health import healthz, readyz
+from core.kpis.api import KpiController
 from core.lifecycle.api import CorrespondenceController, LifecycleController, PolicyController
 from core.lifecycle.machine import IllegalTransition
 from core.notify.api import NotificationController
 from core.plugins.api import PluginController
+from core.quality.api import QualityController
 from core.receipts.api import public_router
 from core.reports.api import ReportController
 from core.retention.api import LegalHoldController, RetentionController
-from core.routing.api import CaseRoutingController, RoutingRuleController, TeamController
+from core.routing.api import (
+    CaseRoutingController,
+    RoutingRuleController,
+    RoutingTestController,
+    TeamController,
+)
 from core.settings import Settings
+from core.staff.api import StaffController
 from core.taxonomy.api import TaxonomyController
 from core.telemetry import (
     build_meter_provider,
@@ -189,6 +198,7 @@ def create_app(
             AppealBundleController,
             TeamController,
             RoutingRuleController,
+            RoutingTestController,
             CaseRoutingController,
             NotificationController,
             WebhookController,
@@ -196,9 +206,13 @@ def create_app(
             ExclusionController,
             CaseAccessController,
             ReportController,
+            KpiController,
+            QualityController,
             IdentityController,
             LegalHoldController,
             RetentionController,
+            StaffController,
+            BrandingController,
         ],
         middleware=request_middleware(security),
     )

@@ -16,6 +16,7 @@ from core.app import security_of
 from core.auth.oidc import SignInFailed
 from core.auth.sessions import SESSION_COOKIE, end_session, start_session
 from core.auth.staff import staff_for_identity
+from core.platform import sessions as platform
 from core.tenancy.context import TenantContext
 from frontend.i18n import page_context
 
@@ -34,10 +35,12 @@ def _require_tenant(request: Request[Any, Any, Any]) -> TenantContext:
     return tenant
 
 
-def _session_cookie(request: Request[Any, Any, Any], value: str, max_age: int) -> Cookie:
+def _session_cookie(
+    request: Request[Any, Any, Any], value: str, max_age: int, key: str = SESSION_COOKIE
+) -> Cookie:
     secure = security_of(request.app.state).settings.public_url.startswith("https://")
     return Cookie(
-        key=SESSION_COOKIE,
+        key=key,
         value=value,
         max_age=max_age,
         httponly=True,
@@ -60,9 +63,12 @@ async def login(
     request: Request[Any, Any, Any],
     next_path: Annotated[str | None, QueryParameter(name="next")] = None,
 ) -> Redirect:
-    """Send the browser to Keycloak's login page for this tenant."""
-    _require_tenant(request)
-    url = await security_of(request.app.state).sign_in.begin(next_path)
+    """Send the browser to Keycloak's login page for this tenant (or the platform's operators)."""
+    sign_in = security_of(request.app.state).sign_in
+    if _tenant(request) is None:
+        url = await platform.begin(sign_in, next_path)
+        return Redirect(url, status_code=HTTP_303_SEE_OTHER)
+    url = await sign_in.begin(next_path)
     return Redirect(url, status_code=HTTP_303_SEE_OTHER)
 
 
@@ -77,6 +83,8 @@ async def callback(
     state = oauth_state
     if error or not state or not code:
         return _problem(request, "The sign-in was cancelled or refused.", HTTP_400_BAD_REQUEST)
+    if await platform.is_platform_attempt(state):
+        return await _platform_callback(request, state, code)
     try:
         tenant_url, ticket = await security_of(request.app.state).sign_in.callback(
             state=state, code=code
@@ -84,6 +92,22 @@ async def callback(
     except SignInFailed as exc:
         return _problem(request, str(exc), HTTP_400_BAD_REQUEST)
     return Redirect(f"{tenant_url}/auth/complete?ticket={ticket}", status_code=HTTP_303_SEE_OTHER)
+
+
+async def _platform_callback(
+    request: Request[Any, Any, Any], state: str, code: str
+) -> Redirect | Template:
+    """An operator's sign-in: the session opens here, on the platform's own host."""
+    try:
+        secret, next_path = await platform.complete(
+            security_of(request.app.state).sign_in, state=state, code=code
+        )
+    except SignInFailed as exc:
+        return _problem(request, str(exc), HTTP_400_BAD_REQUEST)
+    cookie = _session_cookie(
+        request, secret, max_age=12 * 3600, key=platform.PLATFORM_SESSION_COOKIE
+    )
+    return Redirect(next_path, status_code=HTTP_303_SEE_OTHER, cookies=[cookie])
 
 
 @get("/auth/complete", include_in_schema=False)
@@ -123,6 +147,8 @@ async def complete(
 @post("/auth/logout", include_in_schema=False, status_code=HTTP_303_SEE_OTHER)
 async def logout(request: Request[Any, Any, Any]) -> Redirect:
     """End the session here and at Keycloak."""
+    if _tenant(request) is None:
+        return await _platform_logout(request)
     tenant = _require_tenant(request)
     secret = request.cookies.get(SESSION_COOKIE)
     id_token = await end_session(secret) if secret else None
@@ -132,6 +158,14 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
         status_code=HTTP_303_SEE_OTHER,
         cookies=[_session_cookie(request, "", max_age=0)],
     )
+
+
+async def _platform_logout(request: Request[Any, Any, Any]) -> Redirect:
+    secret = request.cookies.get(platform.PLATFORM_SESSION_COOKIE)
+    id_token = await platform.end(secret) if secret else None
+    url = security_of(request.app.state).sign_in.end_session_url(id_token, "")
+    cookie = _session_cookie(request, "", max_age=0, key=platform.PLATFORM_SESSION_COOKIE)
+    return Redirect(url, status_code=HTTP_303_SEE_OTHER, cookies=[cookie])
 
 
 @get("/auth/signed-out", include_in_schema=False)

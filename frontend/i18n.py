@@ -6,26 +6,12 @@ from typing import Any
 
 from litestar import Request
 
-from frontend.admin_messages import ADMIN_MESSAGES
-from frontend.messages import MESSAGES
-from frontend.platform_messages import PLATFORM_MESSAGES
-from frontend.public_messages import PUBLIC_MESSAGES
-from frontend.staff_messages import STAFF_MESSAGES
-from frontend.supervisor_messages import SUPERVISOR_MESSAGES
+from frontend.catalogues import texts
 
 LANGUAGES = {"en": "English", "de": "Deutsch", "ru": "Русский", "et": "Eesti"}
 DEFAULT_LANGUAGE = "en"
-#: The texts of each part of the site, by language.
-_PARTS = (
-    MESSAGES,
-    PUBLIC_MESSAGES,
-    STAFF_MESSAGES,
-    SUPERVISOR_MESSAGES,
-    ADMIN_MESSAGES,
-    PLATFORM_MESSAGES,
-)
-#: Every page text by language.
-TEXTS = {code: {k: v for part in _PARTS for k, v in part[code].items()} for code in LANGUAGES}
+#: Every page text by language, from the Babel catalogues (``frontend.catalogues``).
+TEXTS = {code: texts(code) for code in LANGUAGES}
 
 
 def negotiate(explicit: str | None, accept_language: str | None) -> str:
@@ -49,9 +35,11 @@ def negotiate(explicit: str | None, accept_language: str | None) -> str:
 
 
 def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """Template variables every page needs: language, its texts, the tenant."""
+    """Template variables every page needs: language, its texts, the tenant and its branding."""
     language = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
     return {
+        # Put there by ``frontend.branding_pages.remember_branding``, from a short cache.
+        "branding": request.scope.get("state", {}).get("branding"),
         "lang": language,
         "languages": LANGUAGES,
         "t": TEXTS[language],

@@ -20,12 +20,59 @@ from core.app import request_middleware, security_of
 from core.receipts.api import ReceiptGuard, SubmissionThrottle
 from core.receipts.guessing import GuessLimiter, GuessLimits
 from core.settings import Settings
+from frontend.admin_pages import admin_home, retention_page, save_retention
+from frontend.admin_people_pages import change_person, invite_person, people_page, person_page
+from frontend.admin_routing_pages import (
+    change_rule,
+    create_rule,
+    routing_page,
+    rule_page,
+    test_routing,
+)
+from frontend.admin_setup_pages import (
+    admin_plugin,
+    admin_plugins,
+    admin_template,
+    admin_templates,
+    configure_plugin,
+    disable_plugin,
+    enable_plugin,
+    reset_template,
+    save_template,
+)
+from frontend.admin_team_pages import create_team, save_team, team_page, teams_page
 from frontend.auth import callback, complete, login, logout, signed_out
+from frontend.branding_pages import (
+    admin_branding,
+    branding_css,
+    branding_logo,
+    remember_branding,
+    save_branding,
+    upload_logo,
+)
 from frontend.complaint_pages import complain, complaint_form
 from frontend.followup_pages import answer_survey, appeal, read_case, receipt_form, send_message
 from frontend.pages import home
+from frontend.platform_pages import platform_tenants, resume_tenant, suspend_tenant
 from frontend.public import too_many_requests
+from frontend.staff_actions import (
+    add_file,
+    add_note,
+    add_task,
+    compose_response,
+    finish_task,
+    take_action,
+)
 from frontend.staff_pages import staff_case, staff_home
+from frontend.supervisor_pages import (
+    draw_sample,
+    my_reviews,
+    quality_review,
+    quality_reviews,
+    save_review,
+    supervision,
+    supervision_kpis,
+)
 
 _HERE = Path(__file__).parent
 
@@ -55,13 +102,60 @@ class FrontendPlugin(InitPluginProtocol):
                 home,
                 staff_home,
                 staff_case,
+                take_action,
+                add_file,
+                add_note,
+                add_task,
+                finish_task,
+                compose_response,
+                supervision,
+                supervision_kpis,
+                quality_reviews,
+                draw_sample,
+                quality_review,
+                save_review,
+                my_reviews,
                 login,
                 callback,
                 complete,
                 logout,
                 signed_out,
+                admin_home,
+                people_page,
+                invite_person,
+                person_page,
+                change_person,
+                teams_page,
+                create_team,
+                team_page,
+                save_team,
+                routing_page,
+                create_rule,
+                rule_page,
+                change_rule,
+                test_routing,
+                retention_page,
+                save_retention,
+                admin_plugins,
+                admin_plugin,
+                enable_plugin,
+                disable_plugin,
+                configure_plugin,
+                admin_templates,
+                admin_template,
+                save_template,
+                reset_template,
+                admin_branding,
+                save_branding,
+                upload_logo,
+                branding_css,
+                branding_logo,
+                platform_tenants,
+                suspend_tenant,
+                resume_tenant,
             ],
             middleware=request_middleware(security_of(app_config.state), tenant_required=False),
+            before_request=remember_branding,
         )
         app_config.route_handlers.extend(
             [
@@ -95,6 +189,7 @@ def _public_pages(app_config: AppConfig) -> Router:
         path="/",
         # The limits answer from middleware; here they answer with a page, not JSON.
         exception_handlers={TooManyRequestsException: too_many_requests},
+        before_request=remember_branding,
         route_handlers=[
             Router(path="/", route_handlers=[complaint_form, receipt_form], middleware=tenant),
             Router(path="/", route_handlers=[complain], middleware=[throttle, *tenant]),

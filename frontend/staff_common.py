@@ -54,9 +54,16 @@ def staff_headers(request: Request[Any, Any, Any]) -> dict[str, str]:
     settings = request.app.state.get("settings")
     identity = ""
     if settings is not None:
-        parts = urlsplit(settings.keycloak_url)
-        identity = f" {parts.scheme}://{parts.netloc}"
+        # Signing out posts here, goes on to Keycloak and comes back through the
+        # platform's own address: each hop of a form's redirects must be allowed.
+        origins = {_origin(settings.keycloak_url), _origin(settings.public_url)}
+        identity = "".join(f" {origin}" for origin in sorted(origins))
     return {**_HEADERS, "content-security-policy": _CSP.format(identity=identity)}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def when(zone: ZoneInfo) -> Callable[[datetime | None], str]:

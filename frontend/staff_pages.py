@@ -24,6 +24,7 @@ from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
 )
 
+from core.attachments.services import attachments_of
 from core.audit import services as audit
 from core.audit.tables import AuditEvent
 from core.auth.principal import Principal
@@ -41,6 +42,7 @@ from core.lifecycle.services import file_of
 from core.routing.teams import list_teams
 from core.text import has_control_characters
 from frontend.staff_common import render_staff, staff_page
+from frontend.staff_work import case_work
 
 #: Cases per page of the queue.
 PAGE_SIZE = 50
@@ -196,10 +198,22 @@ class Moment:
 
 @get("/staff/cases/{key:str}", include_in_schema=False)
 async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Template | Redirect:
-    """The case page: its facts, deadlines, parties and one timeline of everything on it."""
+    """The case page: its facts, deadlines, parties, what can be done, and one timeline."""
     context, refusal = staff_page(request, f"/staff/cases/{key}")
     if refusal is not None:
         return refusal
+    return await case_page(request, context, key)
+
+
+async def case_page(
+    request: Request[Any, Any, Any],
+    context: dict[str, Any],
+    key: str,
+    *,
+    status: int = 200,
+    attempt: Mapping[str, Any] | None = None,
+) -> Template:
+    """Render the case page; ``attempt`` is a form that did not go through, to show again."""
     principal: Principal = context["principal"]
     try:
         if len(key) > 100 or has_control_characters(key, multiline=False):
@@ -209,6 +223,7 @@ async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Tem
         return render_staff(request, "staff_not_found.html", context, status=HTTP_404_NOT_FOUND)
     case = await case_detail(case_id)
     investigation = await file_of(case_id)  # the read was audited above, once
+    files = await attachments_of(case_id)
     deadlines = await case_deadlines(case_id)
     events = (
         await AuditEvent.select(
@@ -217,7 +232,8 @@ async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Tem
         .where(AuditEvent.case_id == case_id)
         .order_by(AuditEvent.seq)
     )
-    await audit.record("case.viewed", actor=principal.actor, case_id=case_id)
+    if attempt is None:
+        await audit.record("case.viewed", actor=principal.actor, case_id=case_id)
     t = context["t"]
     moments = _timeline(t, case, investigation, deadlines, events)
     actors = {m.actor for m in moments if m.actor}
@@ -231,8 +247,11 @@ async def staff_case(request: Request[Any, Any, Any], key: FromPath[str]) -> Tem
         assignee=staff.get(case.assignee_staff_id),
         team=teams.get(case.team_id) if case.team_id else None,
         timeline=[(m, names.get(m.actor or "", m.actor)) for m in moments],
+        work=case_work(principal, case, investigation, names),
+        files=files,
+        attempt=attempt or {},
     )
-    return render_staff(request, "staff_case.html", context)
+    return render_staff(request, "staff_case.html", context, status=status)
 
 
 def _timeline(

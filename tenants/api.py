@@ -24,6 +24,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_503_SERVICE_UNAVAILABL
 from core.auth.guards import platform_admin_required, principal_of
 from core.auth.middleware import AuthenticationMiddleware
 from core.settings import Settings
+from core.staff.api import STAFF_DIRECTORY
 from tenants import lifecycle, provisioning
 from tenants.export import write_export
 from tenants.keycloak import KeycloakControlPlane
@@ -205,6 +206,8 @@ class ControlPlanePlugin(InitPluginProtocol):
         from tenants.pages import join, join_form
 
         app_config.route_handlers.extend([signup, join_form, join, platform])
+        # Tenant admins invite staff through the same client (core.staff).
+        app_config.state[STAFF_DIRECTORY] = keycloak_client
         app_config.lifespan.append(_close_keycloak)
         return app_config
 

@@ -219,10 +219,16 @@ class KeycloakControlPlane:
         ]
 
     async def invite_admin(self, org_id: str, email: str) -> bool:
+        """Invite the signing-up admin to join the organization; see ``invite_member``."""
+        return await self.invite_member(org_id, email)
+
+    async def invite_member(self, org_id: str, email: str) -> bool:
         """Invite ``email`` to join the organization; return False if nothing was sent.
 
         Nothing is sent when that person is already a member or already has a
-        pending invitation: a retried provisioning run must not mail twice.
+        pending invitation: a retried run must not mail twice. A realm user with
+        that address is invited as themself; anyone else gets an invitation to
+        register. Keycloak mails the invitation itself.
         """
         if any(inv.status == "PENDING" for inv in await self.invitations(org_id, email)):
             return False
@@ -239,6 +245,18 @@ class KeycloakControlPlane:
             return False
         self._check(response, "send invitation")
         return True
+
+    async def organization_id(self, alias: str, name: str) -> str | None:
+        """Return the id of the organization with alias ``alias``, or None if there is none.
+
+        Looked up by ``name`` first (one call); only when no organization of that
+        name has the alias are all organizations listed.
+        """
+        found = await self._find_by_name(name, alias)
+        if found is not None:
+            return found
+        matches = await self.organizations_with_alias(alias)
+        return str(matches[0]["id"]) if matches else None
 
     async def find_user_id(self, email: str) -> str | None:
         """Return the id of the realm user with this e-mail address, if there is one."""

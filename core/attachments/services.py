@@ -226,6 +226,17 @@ async def attach_to_case(
     )
 
 
+async def attachments_of(case_id: UUID) -> list[AttachmentOut]:
+    """The files on a case the caller has already looked up (and whose reading is audited)."""
+    rows = (
+        await Attachment.select()
+        .where(Attachment.case_id == case_id)
+        .order_by(Attachment.uploaded_at)
+        .order_by(Attachment.id)
+    )
+    return [_out(row) for row in rows]
+
+
 async def list_attachments(case_key: str) -> AttachmentList:
     """The files on a case named by id or reference, oldest first."""
     case_id = await find_case_id(case_key, part="attachments")

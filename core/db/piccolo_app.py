@@ -10,6 +10,7 @@ from core.apikeys.tables import ApiKey
 from core.attachments.tables import Attachment, AttachmentKey
 from core.audit.tables import AuditCheckpoint, AuditEvent
 from core.auth.tables import StaffMember, StaffSession
+from core.branding.tables import TenantBranding
 from core.cases.tables import (
     Case,
     CaseFlag,
@@ -33,7 +34,9 @@ from core.lifecycle.tables import (
 )
 from core.mail.tables import MAIL_TABLES
 from core.notify.tables import Notification
+from core.platform.tables import PlatformLoginAttempt, PlatformSession
 from core.plugins.tables import TenantPlugin
+from core.quality.tables import QualityReview
 from core.receipts.tables import CaseReceipt, ReceiptAttempt, SurveyInvitation
 from core.retention.tables import RETENTION_TABLES
 from core.routing.tables import RoutingDecision, RoutingRule, Team, TeamMember
@@ -85,6 +88,10 @@ TABLES: list[type[Table]] = [
     *RETENTION_TABLES,
     TenantKey,
     IdentityReveal,
+    QualityReview,
+    TenantBranding,
+    PlatformLoginAttempt,
+    PlatformSession,
 ]
 
 APP_CONFIG = AppConfig(

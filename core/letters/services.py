@@ -13,13 +13,22 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from core.errors import InvalidInput
+from core.audit import services as audit
+from core.errors import InvalidInput, NotFound
 from core.ids import uuid7
 from core.letters.tables import LetterTemplate
+from core.plugins.host import PluginHost, plugin_host
+from core.plugins.services import tenant_plugins
 from core.tenancy.context import current_tenant
+from core.text import has_control_characters
 
 #: Kinds of letter the core sends.
 KINDS = ("acknowledgement", "final_response", "appeal_response", "survey_invitation")
+#: Languages a tenant can word its letters in.
+LANGUAGES = ("en", "de", "ru", "et")
+#: Longest subject (the column's width) and body a tenant's template may have.
+SUBJECT_MAX = 300
+BODY_MAX = 20_000
 #: Variables every template may use.
 VARIABLES = (
     "reference",
@@ -247,20 +256,96 @@ async def compose(kind: str, language: str, variables: dict[str, Any]) -> Letter
     return Letter(kind=kind, language=used, subject=subject, body=body)
 
 
-async def save_template(kind: str, language: str, subject: str, body: str, *, actor: str) -> None:
-    """Store the tenant's own template, after checking it renders with sample values."""
+class TemplateRefused(InvalidInput):
+    """A tenant's wording that cannot be used; ``problem`` says why in one word.
+
+    ``problem`` is ``syntax`` (``detail`` quotes the template engine), ``required``
+    (``detail`` names the variable the kind needs), ``too_long``, ``empty`` or
+    ``control``.
+    """
+
+    def __init__(self, field: str, problem: str, reason: str, detail: str = "") -> None:
+        super().__init__(field, reason)
+        self.problem = problem
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateText:
+    """The wording a letter of one kind and language is sent in, and where it comes from."""
+
+    kind: str
+    language: str
+    subject: str
+    body: str
+    #: ``own`` (the tenant's), ``default`` (Querela's, in this language) or ``fallback``
+    #: (Querela's in ``used``, as there is none in this language).
+    source: str
+    used: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferedTemplate:
+    """A template a plugin the tenant enabled offers for copying into its own wording."""
+
+    plugin: str
+    code: str
+    kind: str
+    language: str
+    subject: str
+    body: str
+
+
+def sample_values() -> dict[str, str]:
+    """Made-up values a letter is previewed with."""
+    tenant = current_tenant()
+    return {
+        "reference": f"{tenant.reference_prefix}-2026-000123",
+        "organisation": tenant.name,
+        "complainant": "Ada Example",
+        "received_date": "2026-01-31",
+        "subject": "Claim payment delayed",
+        "outcome": "partly upheld",
+        "redress": "A refund of 40 EUR",
+        "actions": "We will answer claims within ten days.",
+        "response": "We have looked into your claim and the delay was ours.",
+        "appeal_level": "1",
+        "survey_link": "https://example.org/s/sample",
+    }
+
+
+def check_template(kind: str, language: str, subject: str, body: str) -> None:
+    """Refuse wording that cannot be sent: each field on its own, ``TemplateRefused``."""
     if kind not in KINDS:
         raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
+    if language not in LANGUAGES:
+        raise InvalidInput("language", f"must be one of {', '.join(LANGUAGES)}")
+    for field, text, limit in (("subject", subject, SUBJECT_MAX), ("body", body, BODY_MAX)):
+        if not text.strip():
+            raise TemplateRefused(field, "empty", "must not be empty")
+        if len(text) > limit:
+            raise TemplateRefused(field, "too_long", f"must be at most {limit:,} characters")
+        if has_control_characters(text, multiline=field == "body"):
+            raise TemplateRefused(field, "control", "must not contain control characters")
     sample = {name: f"<{name}>" for name in VARIABLES}
     rendered = {}
     for field, text in (("subject", subject), ("body", body)):
         try:
             rendered[field] = _ENV.from_string(text).render(sample)
         except TemplateError as exc:
-            raise InvalidInput(field, f"is not a valid template: {exc}") from exc
+            raise TemplateRefused(
+                field, "syntax", f"is not a valid template: {exc}", str(exc)
+            ) from exc
     for name in REQUIRED.get(kind, ()):
         if sample[name] not in rendered["body"]:
-            raise InvalidInput("body", f"a {kind.replace('_', ' ')} needs {{{{ {name} }}}}")
+            raise TemplateRefused(
+                "body", "required", f"a {kind.replace('_', ' ')} needs {{{{ {name} }}}}", name
+            )
+
+
+async def save_template(kind: str, language: str, subject: str, body: str, *, actor: str) -> None:
+    """Store the tenant's own template, after checking it renders with sample values."""
+    check_template(kind, language, subject, body)
     tenant = current_tenant()
     existing = (
         await LetterTemplate.select(LetterTemplate.id)
@@ -290,6 +375,76 @@ async def save_template(kind: str, language: str, subject: str, body: str, *, ac
                 updated_at=now,
             )
         )
+    await audit.record(
+        "letter_template.saved", actor=actor, detail={"kind": kind, "language": language}
+    )
+
+
+async def reset_template(kind: str, language: str, *, actor: str) -> bool:
+    """Drop the tenant's own wording so the default applies again; False if it had none."""
+    if kind not in KINDS or language not in LANGUAGES:
+        raise NotFound(f"there is no letter {kind!r} in {language!r}")
+    deleted = (
+        await LetterTemplate.delete()
+        .where((LetterTemplate.kind == kind) & (LetterTemplate.language == language))
+        .returning(LetterTemplate.id)
+    )
+    if deleted:
+        await audit.record(
+            "letter_template.reset", actor=actor, detail={"kind": kind, "language": language}
+        )
+    return bool(deleted)
+
+
+async def own_templates() -> set[tuple[str, str]]:
+    """(kind, language) of every letter the tenant has worded itself."""
+    rows = await LetterTemplate.select(LetterTemplate.kind, LetterTemplate.language)
+    return {(r["kind"], r["language"]) for r in rows}
+
+
+async def template_text(kind: str, language: str) -> TemplateText:
+    """The wording a letter of ``kind`` in ``language`` goes out in today."""
+    if kind not in KINDS or language not in LANGUAGES:
+        raise NotFound(f"there is no letter {kind!r} in {language!r}")
+    row = (
+        await LetterTemplate.select(LetterTemplate.subject, LetterTemplate.body)
+        .where((LetterTemplate.kind == kind) & (LetterTemplate.language == language))
+        .first()
+    )
+    if row:
+        return TemplateText(kind, language, row["subject"], row["body"], "own", language)
+    if (kind, language) in DEFAULTS:
+        subject, body = DEFAULTS[(kind, language)]
+        return TemplateText(kind, language, subject, body, "default", language)
+    subject, body, used = await _template(kind, language)
+    return TemplateText(kind, language, subject, body, "fallback", used)
+
+
+def preview(kind: str, language: str, subject: str, body: str) -> Letter:
+    """The letter ``subject`` and ``body`` would make, with sample values; nothing is stored."""
+    check_template(kind, language, subject, body)
+    values = sample_values()
+    values["outcome"] = OUTCOME_WORDS.get(language, {}).get(values["outcome"], values["outcome"])
+    try:
+        rendered_subject = _ENV.from_string(subject).render(values).strip()
+        rendered_body = _ENV.from_string(body).render(values)
+    except TemplateError as exc:
+        raise TemplateRefused("body", "syntax", f"cannot be rendered: {exc}", str(exc)) from exc
+    return Letter(kind=kind, language=language, subject=rendered_subject, body=rendered_body)
+
+
+async def offered_templates(host: PluginHost | None = None) -> list[OfferedTemplate]:
+    """Templates the tenant's enabled plugins offer, for kinds and languages Querela sends."""
+    host = host or plugin_host()
+    state = await tenant_plugins(host)
+    outcome = await host.call(
+        "querela_register_letter_templates", state.enabled, tenant=state.view()
+    )
+    return [
+        OfferedTemplate(plugin, t.code, t.kind, t.language, t.subject, t.body)
+        for plugin, t in outcome.flattened()
+        if t.kind in KINDS and t.language in LANGUAGES
+    ]
 
 
 async def _template(kind: str, language: str) -> tuple[str, str, str]:

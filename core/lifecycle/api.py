@@ -25,6 +25,8 @@ from core.lifecycle.schemas import (
     CorrespondenceIn,
     RecordIn,
     RecordOut,
+    ResponseDraftIn,
+    ResponseDraftOut,
     TaskIn,
     TaskOut,
 )
@@ -52,6 +54,17 @@ class LifecycleController(Controller):
         case's status does not allow is a 409 listing the ones it does.
         """
         return await services.perform(key, action, data, guarded_principal(request))
+
+    @post("/response-draft", status_code=HTTP_200_OK, summary="See the answer as a letter")
+    async def response_draft(
+        self, key: FromPath[str], data: JSONBody[ResponseDraftIn]
+    ) -> ResponseDraftOut:
+        """The letter the written answer would become, and the required content it lacks.
+
+        Nothing is stored or sent. ``ready`` is false while a requirement of the
+        tenant's plugins is unmet; sending (``respond``) is refused until then.
+        """
+        return await services.draft_response(key, data)
 
     @get("/file", summary="The investigation file")
     async def file(self, key: FromPath[str]) -> CaseFile:

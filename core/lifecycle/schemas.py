@@ -32,6 +32,42 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     measures: Text = ""
     #: Who decides the appeal level being opened (open_appeal); else anyone in its role.
     handler_email: EmailText | None = None
+    #: Codes of required content that no phrase can show, which the sender vouches the
+    #: letter meets (respond); see ``core.letters.requirements``.
+    vouched: list[Annotated[str, line(min_length=1, max_length=100)]] = msgspec.field(
+        default_factory=list
+    )
+
+
+class ResponseDraftIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A written answer to see as the letter it would become, before sending it."""
+
+    response: Text
+    vouched: list[Annotated[str, line(min_length=1, max_length=100)]] = msgspec.field(
+        default_factory=list
+    )
+
+
+class RequirementOut(msgspec.Struct, kw_only=True):
+    """Something the tenant's plugins require the letter to say, and whether it does."""
+
+    plugin: str
+    code: str
+    description: str
+    phrases: list[str]
+    met: bool
+    vouched: bool
+
+
+class ResponseDraftOut(msgspec.Struct, kw_only=True):
+    """The letter as it would be sent, and what it still lacks."""
+
+    kind: str
+    language: str
+    subject: str
+    body: str
+    requirements: list[RequirementOut]
+    ready: bool
 
 
 class TaskIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -27,6 +27,7 @@ from core.db.rows import as_structs
 from core.deadlines import services as deadlines
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
+from core.letters.requirements import check_letter, requirements
 from core.letters.services import compose
 from core.lifecycle.machine import READS, TRANSITIONS, allowed_actions, check, destination
 from core.lifecycle.policy import (
@@ -47,6 +48,9 @@ from core.lifecycle.schemas import (
     DecisionOut,
     RecordIn,
     RecordOut,
+    RequirementOut,
+    ResponseDraftIn,
+    ResponseDraftOut,
     SurveyIn,
     TaskIn,
     TaskOut,
@@ -249,6 +253,38 @@ async def _respond(
 ) -> dict[str, Any]:
     if not (data.response and data.response.strip()):
         raise InvalidInput("response", "the written answer is required")
+    decision, kind, letter = await _response_letter(case, data.response)
+    met = await check_letter(
+        case["id"], _response_kind(case), f"{letter.subject}\n{letter.body}", data.vouched
+    )
+    channel = await _send(case, letter.kind, letter.subject, letter.body, actor)
+    now = datetime.now(UTC)
+    level = case["appeal_level"]
+    if level:
+        await CaseAppeal.update({CaseAppeal.decided_at: now, CaseAppeal.decided_by: actor}).where(
+            (CaseAppeal.case_id == case["id"]) & (CaseAppeal.level == level)
+        )
+        await Deadline.update({Deadline.met_at: now}).where(
+            (Deadline.case_id == case["id"])
+            & (Deadline.kind == f"appeal_level_{level}")
+            & Deadline.met_at.is_null()
+        )
+    else:
+        await deadlines.mark_met(case["id"], deadlines.FINAL_RESPONSE)
+    detail: dict[str, Any] = {"letter": kind, "outcome": decision["outcome"], "channel": channel}
+    if met:
+        detail["required_content"] = [r.code for r in met]
+        detail["vouched"] = [r.code for r in met if r.vouched]
+    return detail
+
+
+def _response_kind(case: dict[str, Any]) -> str:
+    """How the plugins' required-content hook names the answer this case is due."""
+    return "appeal" if case["appeal_level"] else "final"
+
+
+async def _response_letter(case: dict[str, Any], response: str) -> tuple[dict[str, Any], str, Any]:
+    """The approved decision of the case's level and the letter that answers with it."""
     decision = (
         await CaseDecision.select()
         .where(
@@ -270,24 +306,45 @@ async def _respond(
             "outcome": decision["outcome"].replace("_", " "),
             "redress": decision["redress"],
             "actions": decision["actions"],
-            "response": data.response.strip(),
+            "response": response.strip(),
             "appeal_level": level,
         },
     )
-    channel = await _send(case, letter.kind, letter.subject, letter.body, actor)
-    now = datetime.now(UTC)
-    if level:
-        await CaseAppeal.update({CaseAppeal.decided_at: now, CaseAppeal.decided_by: actor}).where(
-            (CaseAppeal.case_id == case["id"]) & (CaseAppeal.level == level)
-        )
-        await Deadline.update({Deadline.met_at: now}).where(
-            (Deadline.case_id == case["id"])
-            & (Deadline.kind == f"appeal_level_{level}")
-            & Deadline.met_at.is_null()
-        )
-    else:
-        await deadlines.mark_met(case["id"], deadlines.FINAL_RESPONSE)
-    return {"letter": kind, "outcome": decision["outcome"], "channel": channel}
+    return decision, kind, letter
+
+
+async def draft_response(key: str, draft: ResponseDraftIn) -> ResponseDraftOut:
+    """The letter a written answer would become, and what the plugins still miss in it.
+
+    Nothing is stored or sent: this is what the person sees before pressing send.
+    """
+    if not draft.response.strip():
+        raise InvalidInput("response", "write the answer to see the letter")
+    case_id = await find_case_id(key, part="response draft")
+    row = await Case.select().where(Case.id == case_id).first()
+    assert row is not None, "find_case_id found it"
+    _, kind, letter = await _response_letter(row, draft.response)
+    found = await requirements(
+        case_id, _response_kind(row), f"{letter.subject}\n{letter.body}", draft.vouched
+    )
+    return ResponseDraftOut(
+        kind=kind,
+        language=letter.language,
+        subject=letter.subject,
+        body=letter.body,
+        requirements=[
+            RequirementOut(
+                plugin=r.plugin,
+                code=r.code,
+                description=r.description,
+                phrases=list(r.phrases),
+                met=r.met,
+                vouched=r.vouched,
+            )
+            for r in found
+        ],
+        ready=all(r.met for r in found),
+    )
 
 
 async def _close(

@@ -156,6 +156,35 @@ async def holds(case_id: UUID) -> list[HoldOut]:
     return [_hold(row) for row in rows]
 
 
+class HeldCase(msgspec.Struct, kw_only=True):
+    """A case kept by a legal hold, for the organisation-wide list."""
+
+    case_id: UUID
+    reference: str
+    hold: HoldOut
+
+
+async def active_holds() -> list[HeldCase]:
+    """Every hold still in force in the organisation, with its case's reference, oldest first."""
+    columns = ", ".join(f"h.{c.strip()}" for c in _HOLD_COLUMNS.split(","))
+    rows = await LegalHold.raw(
+        f"""
+        SELECT {columns}, c.reference, h.case_id
+          FROM legal_hold h JOIN cases c ON c.id = h.case_id
+         WHERE h.released_at IS NULL
+         ORDER BY h.placed_at, h.id
+        """
+    )
+    return [
+        HeldCase(
+            case_id=row.pop("case_id"),
+            reference=row.pop("reference"),
+            hold=_hold(row),
+        )
+        for row in rows
+    ]
+
+
 async def place_hold(case_id: UUID, reason: str, *, actor: str) -> HoldOut:
     """Keep the case, whatever its retention period says, until the hold is released."""
     reason = stated_reason(reason)

@@ -14,6 +14,8 @@ from core.routing import rules, services, teams
 from core.routing.schemas import (
     AssignIn,
     DecisionOut,
+    RouteTestIn,
+    RouteTestOut,
     RuleChanges,
     RuleIn,
     RuleOrder,
@@ -94,6 +96,22 @@ class RoutingRuleController(Controller):
     async def remove(self, request: Request[Any, Any, Any], rule_id: FromPath[UUID]) -> None:
         """Remove the rule; decisions it made stay on their cases."""
         await rules.delete_rule(rule_id, actor=guarded_principal(request).actor)
+
+
+class RoutingTestController(Controller):
+    """``/routing/test``: where a complaint would go, tried without registering it."""
+
+    path = "/routing"
+    tags = ["routing"]
+    guards = [ADMIN]
+
+    @post("/test", status_code=HTTP_200_OK, summary="Try routing on a complaint")
+    async def test(self, data: JSONBody[RouteTestIn]) -> RouteTestOut:
+        """The rule that matches (and why the ones before did not), the team and the person.
+
+        Nothing is registered, assigned or written.
+        """
+        return await services.explain_route(data)
 
 
 class CaseRoutingController(Controller):

@@ -52,15 +52,25 @@ class Rule:
 
 def matches(conditions: Conditions, case: CaseFacts) -> bool:
     """Whether ``case`` meets every condition given; a rule with none matches every case."""
+    return not unmet(conditions, case)
+
+
+def unmet(conditions: Conditions, case: CaseFacts) -> list[str]:
+    """The conditions ``case`` does not meet, by name (``Conditions``' fields); empty: a match.
+
+    Routing and its dry run (``core.routing.services.explain_route``) both decide here.
+    """
     text = f"{case.subject}\n{case.description}".casefold()
-    return (
-        _any_of(conditions.categories, case.category)
-        and _any_of(conditions.channels, case.channel)
-        and _any_of(conditions.severities, case.severity)
-        and _any_of(conditions.languages, case.language)
-        and (not conditions.keywords or any(k.casefold() in text for k in conditions.keywords))
-        and (not conditions.flags or bool(case.flags.intersection(conditions.flags)))
-    )
+    verdicts = {
+        "categories": _any_of(conditions.categories, case.category),
+        "channels": _any_of(conditions.channels, case.channel),
+        "severities": _any_of(conditions.severities, case.severity),
+        "languages": _any_of(conditions.languages, case.language),
+        "keywords": not conditions.keywords
+        or any(k.casefold() in text for k in conditions.keywords),
+        "flags": not conditions.flags or bool(case.flags.intersection(conditions.flags)),
+    }
+    return [name for name, met in verdicts.items() if not met]
 
 
 def _any_of(allowed: Iterable[str], value: str | None) -> bool:
@@ -181,6 +191,19 @@ async def reorder_rules(order: RuleOrder, *, actor: str) -> list[RuleOut]:
         "routing_rule.reordered", actor=actor, detail={"order": [str(r) for r in order.rule_ids]}
     )
     return await list_rules()
+
+
+async def move_rule(rule_id: UUID, step: int, *, actor: str) -> list[RuleOut]:
+    """Move a rule one place earlier (``step`` -1) or later (+1); at either end it stays."""
+    order = await _ordered_ids()
+    if rule_id not in order:
+        raise NotFound("no such routing rule")
+    here = order.index(rule_id)
+    there = here + (1 if step > 0 else -1)
+    if not 0 <= there < len(order):
+        return await list_rules()
+    order[here], order[there] = order[there], order[here]
+    return await reorder_rules(RuleOrder(rule_ids=order), actor=actor)
 
 
 async def _ordered_ids() -> list[UUID]:

@@ -13,8 +13,8 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from core.cases.schemas import Category, Channel, Email, Language, Severity
-from core.text import line
+from core.cases.schemas import Category, Channel, Email, Language, Severity, Subject
+from core.text import line, text
 
 Assignment = Literal["round_robin", "least_loaded"]
 TeamName = Annotated[str, line(min_length=1, max_length=100)]
@@ -139,3 +139,47 @@ class AssignIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     staff_email: Email | None = None
     team: TeamName | None = None
+
+
+class RouteTestIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A complaint as it might arrive, to see where routing would send it."""
+
+    subject: Subject
+    description: Annotated[str, text(max_length=50_000)] = ""
+    category: Category | None = None
+    channel: Channel = "web"
+    severity: Severity = "normal"
+    language: Language = "en"
+    #: Codes of risk flags to suppose the case carries.
+    flags: Annotated[list[FlagCode], Meta(max_length=50)] = msgspec.field(default_factory=list)
+
+
+class RuleVerdict(msgspec.Struct, kw_only=True):
+    """One rule tried against the complaint: whether it matched, and what it did not meet."""
+
+    rule_id: UUID
+    position: int
+    name: str
+    team: str
+    matched: bool
+    #: Names of the conditions not met (fields of ``Conditions``).
+    unmet: list[str]
+
+
+class RouteTestOut(msgspec.Struct, kw_only=True):
+    """Where routing would send the complaint and why; nothing is registered or written."""
+
+    #: ``rule``, ``plugin:<name>`` or ``default``.
+    source: str
+    rule_id: UUID | None
+    team: str | None
+    assignee_email: str | None
+    assignee_name: str | None
+    #: How the person was found: ``named`` by the rule or plugin, the team's mode
+    #: (``round_robin``, ``least_loaded``), or ``nobody`` (the case would wait in the queue).
+    assignment: str
+    reason: str
+    #: The active rules in the order they are tried, up to and including the one that matched.
+    rules: list[RuleVerdict]
+    #: Plugins that failed to answer while routing was tried.
+    plugin_failures: list[str]

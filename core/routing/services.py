@@ -24,8 +24,14 @@ from core.ids import uuid7
 from core.plugins.host import HookFailure, plugin_host
 from core.plugins.services import tenant_plugins
 from core.routing import teams
-from core.routing.rules import CaseFacts, active_rules, matches
-from core.routing.schemas import AssignIn, DecisionOut
+from core.routing.rules import CaseFacts, Rule, active_rules, matches, unmet
+from core.routing.schemas import (
+    AssignIn,
+    DecisionOut,
+    RouteTestIn,
+    RouteTestOut,
+    RuleVerdict,
+)
 from core.routing.tables import RoutingDecision, Team, TeamMember
 from core.sdk import CaseView, RouteSuggestion, StaffExclusion
 from core.tenancy.context import current_tenant
@@ -58,7 +64,7 @@ async def route_case(case_id: UUID, actor: str) -> None:
     contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
     route = await _by_rule(await _facts(case_id))
     if route is None and plugins.enabled:
-        route = await _by_plugin(contributions, case_id)
+        route = await _by_plugin(contributions, await _case_view(case_id))
     if route is None:
         team = await teams.default_team(actor)
         route = Route("default", team, "no rule or plugin routed the case: default queue")
@@ -196,6 +202,101 @@ async def excluded_staff(
     return excluded
 
 
+# -- trying routing without a case ----------------------------------------------------------
+
+
+async def explain_route(data: RouteTestIn) -> RouteTestOut:
+    """Where a complaint like ``data`` would go, and why; registers and writes nothing.
+
+    The same code decides as for a real case: the rules through
+    ``core.routing.rules.unmet``, then the plugins, then the default queue, and the
+    team's mode chooses the member. What only a registered case has is left out:
+    nobody is excluded as a subject of it, and plugin failures are listed, not flagged.
+    """
+    facts = CaseFacts(
+        category=data.category,
+        channel=data.channel,
+        severity=data.severity,
+        language=data.language,
+        subject=data.subject,
+        description=data.description,
+        flags=frozenset(data.flags),
+    )
+    tried: list[tuple[Rule, list[str]]] = []
+    route: Route | None = None
+    for rule in await active_rules():
+        missing = unmet(rule.conditions, facts)
+        tried.append((rule, missing))
+        if not missing:
+            route = _rule_route(rule)
+            break
+    failures: list[str] = []
+    if route is None:
+        host = plugin_host()
+        plugins = await tenant_plugins(host)
+        if plugins.enabled:
+            contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+            route = await _by_plugin(contributions, _supposed_case(data))
+            failures = [failure.describe() for failure in contributions.failures]
+    if route is None:
+        team_id, _ = await teams.existing_default_team()
+        route = Route("default", team_id, "no rule or plugin routed the case: default queue")
+    assignee: UUID | None = None
+    how = "nobody"
+    if route.assignee is not None and await _may_take(route.assignee, route.team_id, {}):
+        assignee, how = route.assignee, "named"
+    elif route.team_id is not None:
+        team = (await Team.raw("SELECT * FROM team WHERE id = {}", route.team_id))[0]
+        assignee = _choose(team, await _members(route.team_id), {})
+        how = team["assignment"] if assignee is not None else "nobody"
+    team_names = {row["id"]: row["name"] for row in await Team.select(Team.id, Team.name)}
+    person = None
+    if assignee is not None:
+        person = (
+            await StaffMember.select(StaffMember.email, StaffMember.display_name)
+            .where(StaffMember.id == assignee)
+            .first()
+        )
+    return RouteTestOut(
+        source="rule" if route.rule_id is not None else route.source,
+        rule_id=route.rule_id,
+        team=team_names.get(route.team_id) if route.team_id is not None else None,
+        assignee_email=person["email"] if person else None,
+        assignee_name=person["display_name"] if person else None,
+        assignment=how,
+        reason=route.reason,
+        rules=[
+            RuleVerdict(
+                rule_id=rule.id,
+                position=rule.position,
+                name=rule.name,
+                team=team_names.get(rule.team_id, ""),
+                matched=not missing,
+                unmet=missing,
+            )
+            for rule, missing in tried
+        ],
+        plugin_failures=failures,
+    )
+
+
+def _supposed_case(data: RouteTestIn) -> CaseView:
+    """The complaint as plugins would see it once registered (it has no id or reference yet)."""
+    return CaseView(
+        id=UUID(int=0),
+        reference="",
+        status="received",
+        channel=data.channel,
+        subject=data.subject,
+        description=data.description,
+        category=data.category,
+        severity=data.severity,
+        confidentiality="standard",
+        language=data.language,
+        received_at=datetime.now(UTC),
+    )
+
+
 # -- choosing -------------------------------------------------------------------------------
 
 
@@ -221,19 +322,23 @@ async def _facts(case_id: UUID) -> CaseFacts:
 async def _by_rule(facts: CaseFacts) -> Route | None:
     for rule in await active_rules():
         if matches(rule.conditions, facts):
-            return Route(
-                str(rule.id),
-                rule.team_id,
-                f"rule {rule.position}: {rule.name}",
-                rule_id=rule.id,
-                assignee=rule.assignee_staff_id,
-            )
+            return _rule_route(rule)
     return None
 
 
-async def _by_plugin(contributions: Contributions, case_id: UUID) -> Route | None:
+def _rule_route(rule: Rule) -> Route:
+    return Route(
+        str(rule.id),
+        rule.team_id,
+        f"rule {rule.position}: {rule.name}",
+        rule_id=rule.id,
+        assignee=rule.assignee_staff_id,
+    )
+
+
+async def _by_plugin(contributions: Contributions, case: CaseView) -> Route | None:
     hook = "querela_route_for_case"
-    outcome = await contributions.call(hook, case=await _case_view(case_id))
+    outcome = await contributions.call(hook, case=case)
     for name, suggestion in contributions.items(outcome, hook, RouteSuggestion):
         team = await Team.select(Team.id).where(Team.name == suggestion.team).first()
         if team is None:
@@ -254,7 +359,15 @@ async def _by_plugin(contributions: Contributions, case_id: UUID) -> Route | Non
 async def _pick_member(team_id: UUID, excluded: dict[UUID, str]) -> UUID | None:
     """The member of the team to give the next case to, by the team's assignment mode."""
     team = (await Team.raw("SELECT * FROM team WHERE id = {} FOR UPDATE", team_id))[0]
-    members = await TeamMember.raw(
+    chosen = _choose(team, await _members(team_id), excluded)
+    if chosen is not None:
+        await Team.update({Team.last_assigned_staff_id: chosen}).where(Team.id == team_id)
+    return chosen
+
+
+async def _members(team_id: UUID) -> list[dict[str, Any]]:
+    """The team's members in the order they joined, with whether they can take a case now."""
+    rows: list[dict[str, Any]] = await TeamMember.raw(
         """
         SELECT m.staff_id, m.absent, s.active,
                (SELECT count(*) FROM cases c
@@ -267,6 +380,13 @@ async def _pick_member(team_id: UUID, excluded: dict[UUID, str]) -> UUID | None:
         list(_FINISHED),
         team_id,
     )
+    return rows
+
+
+def _choose(
+    team: dict[str, Any], members: list[dict[str, Any]], excluded: dict[UUID, str]
+) -> UUID | None:
+    """The member the team's mode picks next; None when nobody present may take the case."""
     order = [m["staff_id"] for m in members]
     eligible = [
         m for m in members if m["active"] and not m["absent"] and m["staff_id"] not in excluded
@@ -283,7 +403,6 @@ async def _pick_member(team_id: UUID, excluded: dict[UUID, str]) -> UUID | None:
         rotation = order[start:] + order[:start]
         candidates = {m["staff_id"] for m in eligible}
         chosen = next(staff for staff in rotation if staff in candidates)
-    await Team.update({Team.last_assigned_staff_id: chosen}).where(Team.id == team_id)
     return chosen
 
 

@@ -114,17 +114,25 @@ async def update_team(team_id: UUID, data: TeamChanges, *, actor: str) -> TeamOu
 
 async def default_team(actor: str) -> UUID:
     """The tenant's default queue; made (and audited) on first use if there is none."""
-    row = await Team.select(Team.id).where(Team.is_default.eq(True)).first()
-    if row is not None:
-        found: UUID = row["id"]
+    found, marked = await existing_default_team()
+    if found is not None:
+        if not marked:
+            await Team.update({Team.is_default: True}).where(Team.id == found)
         return found
-    named = await Team.select(Team.id).where(Team.name == DEFAULT_TEAM_NAME).first()
-    if named is not None:
-        await Team.update({Team.is_default: True}).where(Team.id == named["id"])
-        chosen: UUID = named["id"]
-        return chosen
     team = await create_team(TeamIn(name=DEFAULT_TEAM_NAME, is_default=True), actor=actor)
     return team.id
+
+
+async def existing_default_team() -> tuple[UUID | None, bool]:
+    """The team ``default_team`` would give, without making or marking it; and if it is marked.
+
+    None when there is no such team yet (``default_team`` makes it on first use).
+    """
+    row = await Team.select(Team.id).where(Team.is_default.eq(True)).first()
+    if row is not None:
+        return row["id"], True
+    named = await Team.select(Team.id).where(Team.name == DEFAULT_TEAM_NAME).first()
+    return (named["id"], False) if named is not None else (None, False)
 
 
 async def team_id_of(name: str) -> UUID:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -68,6 +68,28 @@ class IntakeField:
     channels: Sequence[str] = ()
     #: Personal or health data: kept out of logs and audit details.
     sensitive: bool = False
+    #: ``label`` in other languages, by language code: ``{"de": "Häftlingsnummer"}``.
+    labels: Mapping[str, str] = field(default_factory=dict)
+    #: ``help`` in other languages, by language code.
+    helps: Mapping[str, str] = field(default_factory=dict)
+    #: What each choice says, by language code then choice: ``{"en": {"n": "North wing"}}``;
+    #: a choice without one shows its code.
+    choice_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def label_in(self, language: str) -> str:
+        """The label in ``language``, else the plugin's own."""
+        return self.labels.get(language) or self.label
+
+    def help_in(self, language: str) -> str:
+        """The help text in ``language``, else the plugin's own."""
+        return self.helps.get(language) or self.help
+
+    def choice_in(self, choice: str, language: str) -> str:
+        """What ``choice`` says in ``language``, else in English, else its code."""
+        for words in (self.choice_labels.get(language), self.choice_labels.get("en")):
+            if words and words.get(choice):
+                return words[choice]
+        return choice
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from core.audit.tables import AuditEvent
 from core.auth.sessions import SESSION_COOKIE, start_session
 from core.cases.tables import Case, Deadline
 from core.tenancy.context import tenant_transaction
-from frontend.staff_messages import STAFF_MESSAGES
+from frontend.i18n import TEXTS as STAFF_MESSAGES
 from tests.conftest import host
 from tests.fixtures.staff import TenantHandle
 
@@ -262,7 +262,8 @@ async def test_case_page_shows_facts_parties_and_one_timeline(client: Client, te
     assert "Call the branch" in text and "Task added" in text
     assert "No record of a claim." in text and "Note" in text
     assert "Complaint registered" in text  # from the audit log
-    order = [text.index(s) for s in ("I sent my claim", "Call the branch", "No record of")]
+    timeline = text[text.index('class="timeline"') :]
+    order = [timeline.index(s) for s in ("I sent my claim", "Call the branch", "No record of")]
     assert order == sorted(order)
 
 

@@ -91,7 +91,8 @@ class Sweep:
         if endpoint.path.startswith("/api/"):
             return {**self.host, **self.bearer(self.staff)}
         if endpoint.path.startswith("/platform/"):
-            return {**self.host, **self.bearer(self.platform_admin, "openid")}
+            # The platform's own host: its API and its pages belong to no tenant.
+            return {"host": "localhost", **self.bearer(self.platform_admin, "openid")}
         if endpoint.path.startswith("/staff"):  # the workspace's pages, as a signed-in member
             return {**self.host, **self.bearer(self.staff)}
         return dict(self.host)

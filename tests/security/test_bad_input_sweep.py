@@ -15,6 +15,7 @@ values for path parameters (``REAL_VALUES``) and valid bodies (``VALID_BODIES``)
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
@@ -161,6 +162,35 @@ BODY_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 _TEXT = {"type": "string"}
+#: A one-pixel PNG: what a logo upload's valid form carries.
+LOGO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5E"
+    "rkJggg=="
+)
+_ROLE = {
+    "type": "string",
+    "enum": ["handler", "investigator", "supervisor", "tenant-admin", "auditor"],
+}
+_ADMIN_TEAM_FORM = {
+    "type": "object",
+    "properties": {
+        "name": _TEXT,
+        "assignment": {"type": "string", "enum": ["round_robin", "least_loaded"]},
+    },
+    "required": ["name"],
+}
+_ADMIN_RULE_FORM: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **{
+            name: _TEXT
+            for name in ("name", "team", "assignee", "categories", "languages", "keywords", "flags")
+        },
+        "channels": {"type": "string", "enum": ["phone", "letter"]},
+        "active": {"type": "string", "enum": ["yes"]},
+    },
+    "required": ["name", "team"],
+}
 #: The public pages' forms (frontend/complaint_pages.py, frontend/followup_pages.py), without
 #: their form token: a probe that spoils the token is refused before the input is read.
 PAGE_FORMS: dict[str, dict[str, Any]] = {
@@ -201,7 +231,135 @@ PAGE_FORMS: dict[str, dict[str, Any]] = {
         "properties": {"receipt": _TEXT, "reason": _TEXT},
         "required": ["receipt", "reason"],
     },
+    # The case page's forms (frontend/staff_actions.py).
+    "POST /staff/cases/{key}/actions/{action}": {
+        "type": "object",
+        "properties": {"reason": _TEXT},
+        "required": ["reason"],
+    },
+    "POST /staff/cases/{key}/notes": {
+        "type": "object",
+        "properties": {
+            "title": _TEXT,
+            "body": _TEXT,
+            "visibility": {"type": "string", "enum": ["internal", "shared"]},
+        },
+        "required": ["title"],
+    },
+    "POST /staff/cases/{key}/tasks": {
+        "type": "object",
+        "properties": {"title": _TEXT, "owner_email": _TEXT, "due_on": _TEXT},
+        "required": ["title"],
+    },
+    "POST /staff/cases/{key}/tasks/{task_id}/done": {"type": "object", "properties": {}},
+    "POST /staff/cases/{key}/files": {
+        "type": "object",
+        "properties": {"purpose": {"type": "string", "enum": ["attachment", "evidence"]}},
+        "required": ["purpose"],
+    },
+    "POST /staff/cases/{key}/response": {
+        "type": "object",
+        "properties": {
+            "intent": {"type": "string", "enum": ["preview", "send"]},
+            "response": _TEXT,
+        },
+        "required": ["intent", "response"],
+    },
+    # The supervisor's quality review (frontend/supervisor_pages.py).
+    "POST /staff/supervision/quality/sample": {
+        "type": "object",
+        "properties": {
+            "size": {"type": "integer"},
+            "period": {"type": "string", "enum": ["30d", "90d", "365d"]},
+        },
+    },
+    "POST /staff/supervision/quality/{review_id}": {
+        "type": "object",
+        "properties": {
+            "score_acknowledged_on_time": {"type": "string", "enum": [*"12345", "na"]},
+            "comment": _TEXT,
+            "handler_comment": _TEXT,
+            "final": {"type": "string", "enum": ["0", "1"]},
+        },
+    },
+    # The tenant admin's pages (frontend/admin_pages.py, admin_people_pages.py,
+    # admin_routing_pages.py).
+    "POST /staff/admin/people/invite": {
+        "type": "object",
+        "properties": {
+            "email": _TEXT,
+            "display_name": _TEXT,
+            "roles": _ROLE,
+        },
+        "required": ["email", "roles"],
+    },
+    "POST /staff/admin/people/{staff_id}": {
+        "type": "object",
+        "properties": {
+            "change": {"type": "string", "enum": ["roles", "deactivate", "reactivate"]},
+            "roles": _ROLE,
+        },
+        "required": ["change"],
+    },
+    "POST /staff/admin/teams": _ADMIN_TEAM_FORM,
+    "POST /staff/admin/teams/{team_id}": _ADMIN_TEAM_FORM,
+    "POST /staff/admin/routing/rules": _ADMIN_RULE_FORM,
+    "POST /staff/admin/routing/rules/{rule_id}": {
+        **_ADMIN_RULE_FORM,
+        "properties": {
+            **_ADMIN_RULE_FORM["properties"],
+            "intent": {"type": "string", "enum": ["save", "up", "down", "delete"]},
+        },
+        "required": ["intent", "name", "team"],
+    },
+    "POST /staff/admin/routing/test": {
+        "type": "object",
+        "properties": {
+            **{name: _TEXT for name in ("subject", "description", "category", "language", "flags")},
+            "channel": {"type": "string", "enum": ["web", "letter", "phone"]},
+            "severity": {"type": "string", "enum": ["normal", "high"]},
+        },
+        "required": ["subject"],
+    },
+    "POST /staff/admin/retention": {
+        "type": "object",
+        "properties": {
+            "default_days": {"type": "integer"},
+            "new_code": _TEXT,
+            "new_days": {"type": "integer"},
+        },
+        "required": ["default_days"],
+    },
 }
+# The setup pages (frontend/admin_setup_pages.py, frontend/branding_pages.py) and the
+# platform's tenant list (frontend/platform_pages.py).
+PAGE_FORMS.update(
+    {
+        "POST /staff/admin/plugins/{name}": settings_schema(SweepPlugin.SETTINGS),
+        "POST /staff/admin/plugins/{name}/enable": {"type": "object", "properties": {}},
+        "POST /staff/admin/plugins/{name}/disable": {"type": "object", "properties": {}},
+        "POST /staff/admin/templates/{letter}/{language}": {
+            "type": "object",
+            "properties": {"subject": _TEXT, "body": _TEXT},
+            "required": ["subject", "body"],
+        },
+        "POST /staff/admin/templates/{letter}/{language}/default": {
+            "type": "object",
+            "properties": {},
+        },
+        "POST /staff/admin/branding": {
+            "type": "object",
+            "properties": {"display_name": _TEXT, "primary_colour": _TEXT, "accent_colour": _TEXT},
+        },
+        "POST /staff/admin/branding/logo": {"type": "object", "properties": {}},
+        "POST /platform/tenants/{slug}/suspend": {
+            "type": "object",
+            "properties": {"reason": _TEXT},
+            "required": ["reason"],
+        },
+        "POST /platform/tenants/{slug}/resume": {"type": "object", "properties": {}},
+    }
+)
 BODY_SCHEMAS.update(PAGE_FORMS)
 #: The sweep's browser holds the token's cookie, and each valid form the same token.
 FORM_TOKEN = "sweep-form-token-0123456789abcdefghijklmnop"
@@ -214,6 +372,36 @@ READ_BY_HAND: dict[str, BodyKind] = {
     "POST /follow-up/message": "multipart",
     "POST /follow-up/survey": "form",
     "POST /follow-up/appeal": "form",
+    "POST /staff/cases/{key}/actions/{action}": "form",
+    "POST /staff/cases/{key}/notes": "form",
+    "POST /staff/cases/{key}/tasks": "form",
+    "POST /staff/cases/{key}/tasks/{task_id}/done": "form",
+    "POST /staff/cases/{key}/files": "multipart",
+    "POST /staff/cases/{key}/response": "form",
+    "POST /staff/supervision/quality/sample": "form",
+    "POST /staff/supervision/quality/{review_id}": "form",
+    "POST /staff/admin/people/invite": "form",
+    "POST /staff/admin/people/{staff_id}": "form",
+    "POST /staff/admin/teams": "form",
+    "POST /staff/admin/teams/{team_id}": "form",
+    "POST /staff/admin/routing/rules": "form",
+    "POST /staff/admin/routing/rules/{rule_id}": "form",
+    "POST /staff/admin/routing/test": "form",
+    "POST /staff/admin/retention": "form",
+    **{
+        name: "form"
+        for name in (
+            "POST /staff/admin/plugins/{name}",
+            "POST /staff/admin/plugins/{name}/enable",
+            "POST /staff/admin/plugins/{name}/disable",
+            "POST /staff/admin/templates/{letter}/{language}",
+            "POST /staff/admin/templates/{letter}/{language}/default",
+            "POST /staff/admin/branding",
+            "POST /platform/tenants/{slug}/suspend",
+            "POST /platform/tenants/{slug}/resume",
+        )
+    },
+    "POST /staff/admin/branding/logo": "multipart",
 }
 
 ACTION_ROUTE = "POST /api/v1/cases/{key}/actions/{action}"
@@ -324,6 +512,8 @@ async def _case_id(sweep: Sweep, endpoint: Endpoint) -> str:
     if "/identity" in endpoint.path:
         return str((await sweep.protected_case())["id"])
     action = endpoint.path.rsplit("/actions/", 1)[-1] if "/actions/" in endpoint.path else ""
+    if endpoint.path.endswith(("/response", "/response-draft")):
+        action = "respond"  # the answer to a case whose decision is approved
     status = ACTIONS[action][0] if action in ACTIONS else "received"
     return str((await sweep.case(status))["id"])
 
@@ -355,6 +545,9 @@ REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
     "code": lambda *_: _fixed("swept-term"),
     # The survey page looks no token up; any well-formed one shows the form.
     "token": lambda *_: _fixed("swept-survey-link-token-0123456789"),
+    "letter": lambda *_: _fixed("acknowledgement"),
+    "language": lambda *_: _fixed("de"),
+    "review_id": lambda sweep, _: _review_id(sweep),
 }
 
 
@@ -423,6 +616,24 @@ async def _hold_id(sweep: Sweep) -> str:
     return str((await sweep.made("legal hold", make))["id"])
 
 
+async def _review_id(sweep: Sweep) -> str:
+    """A review of a closed case, drawn by the sweep's staff (who neither handled nor decided
+    it, so saving its scorecard is a valid request)."""
+
+    async def make() -> Any:
+        body = {"size": 1, "period": "30d"}
+        for _ in range(2):
+            drawn = await sweep.call("POST", "/api/v1/quality/samples", body, as_=sweep.staff)
+            if drawn["items"]:
+                return drawn["items"][0]
+            complaint = {"subject": "Swept", "description": "A complaint."}
+            case = await sweep.call("POST", "/api/v1/cases", complaint, as_=sweep.staff)
+            await sweep.take(case["id"], "closed")
+        raise AssertionError("setting up: no closed case left to review")
+
+    return str((await sweep.made("review", make))["id"])
+
+
 async def _new_rule(sweep: Sweep) -> dict[str, Any]:
     team = await _team(sweep, "name")
     return {"name": "Swept", "team": team, "conditions": {"keywords": ["no-swept-case-says"]}}
@@ -436,6 +647,14 @@ async def _rule_order(sweep: Sweep) -> dict[str, Any]:
     await _rule_id(sweep)
     listed = await sweep.call("GET", "/api/v1/routing-rules", as_=sweep.staff)
     return {"rule_ids": [rule["id"] for rule in listed]}
+
+
+async def _admin_form(sweep: Sweep, **fields: Any) -> dict[str, Any]:
+    """An admin page's form with its token; awaitable fields are awaited first."""
+    form = {FORM_TOKEN_FIELD: FORM_TOKEN}
+    for name, value in fields.items():
+        form[name] = await value if isinstance(value, Awaitable) else value
+    return form
 
 
 async def _escalation(sweep: Sweep) -> dict[str, Any]:
@@ -523,6 +742,112 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     "POST /follow-up/appeal": lambda sweep: _with_closed(
         sweep, "receipt", reason="You missed my point.", **{FORM_TOKEN_FIELD: FORM_TOKEN}
     ),
+    "POST /staff/cases/{key}/actions/{action}": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "reason": "Waiting for documents"}
+    ),
+    "POST /staff/cases/{key}/notes": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "title": "Phone call", "visibility": "internal"}
+    ),
+    "POST /staff/cases/{key}/tasks": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "title": "Call back", "due_on": "2030-01-15"}
+    ),
+    "POST /staff/cases/{key}/tasks/{task_id}/done": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN}
+    ),
+    "POST /staff/cases/{key}/files": lambda _: _fixed(
+        Upload({FORM_TOKEN_FIELD: FORM_TOKEN, "purpose": "evidence"})
+    ),
+    "POST /staff/cases/{key}/response": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "intent": "preview", "response": "We agree with you."}
+    ),
+    "POST /staff/supervision/quality/sample": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "size": "2", "period": "90d"}
+    ),
+    "POST /staff/supervision/quality/{review_id}": lambda _: _fixed(
+        {
+            FORM_TOKEN_FIELD: FORM_TOKEN,
+            "score_acknowledged_on_time": "4",
+            "comment": "Swept.",
+            "handler_comment": "Swept.",
+            "final": "0",
+        }
+    ),
+    "POST /api/v1/staff/invitations": lambda _: _fixed(
+        {"email": f"invited-{uuid.uuid4().hex[:10]}@example.org", "roles": ["handler"]}
+    ),
+    "PATCH /api/v1/staff/{staff_id}": lambda _: _fixed({"roles": ["handler"]}),
+    "POST /api/v1/routing/test": lambda _: _fixed({"subject": "Swept", "channel": "letter"}),
+    "POST /staff/admin/people/invite": lambda _: _fixed(
+        {
+            FORM_TOKEN_FIELD: FORM_TOKEN,
+            "email": f"invited-{uuid.uuid4().hex[:10]}@example.org",
+            "roles": "handler",
+        }
+    ),
+    "POST /staff/admin/people/{staff_id}": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "change": "roles", "roles": "handler"}
+    ),
+    "POST /staff/admin/teams": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "name": f"Swept {uuid.uuid4().hex[:8]}"}
+    ),
+    # The team keeps its name: the rules the sweep makes name it.
+    "POST /staff/admin/teams/{team_id}": lambda sweep: _admin_form(
+        sweep, name=_team(sweep, "name"), assignment="least_loaded"
+    ),
+    "POST /staff/admin/routing/rules": lambda sweep: _admin_form(
+        sweep, team=_team(sweep, "name"), name="Swept", keywords="no-swept-case-says"
+    ),
+    "POST /staff/admin/routing/rules/{rule_id}": lambda sweep: _admin_form(
+        sweep,
+        team=_team(sweep, "name"),
+        intent="save",
+        name="Swept",
+        keywords="no-swept-case-says",
+        active="yes",
+    ),
+    "POST /staff/admin/routing/test": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "subject": "Swept", "channel": "letter"}
+    ),
+    "POST /staff/admin/retention": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "default_days": "2190"}
+    ),
+    "POST /staff/admin/plugins/{name}": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "regulator": "Ombudsman"}
+    ),
+    **{
+        f"POST /staff/admin/plugins/{{name}}/{switch}": lambda _: _fixed(
+            {FORM_TOKEN_FIELD: FORM_TOKEN}
+        )
+        for switch in ("enable", "disable")
+    },
+    "POST /staff/admin/templates/{letter}/{language}": lambda _: _fixed(
+        {
+            FORM_TOKEN_FIELD: FORM_TOKEN,
+            "subject": "Beschwerde {{ reference }}",
+            "body": "Guten Tag,\n\nwir haben {{ reference }} erhalten.\n",
+        }
+    ),
+    "POST /staff/admin/templates/{letter}/{language}/default": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN}
+    ),
+    "POST /staff/admin/branding": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "display_name": "Swept", "primary_colour": "#0b4f9c"}
+    ),
+    "POST /staff/admin/branding/logo": lambda _: _fixed(
+        Upload(
+            {FORM_TOKEN_FIELD: FORM_TOKEN},
+            filename="logo.png",
+            content=LOGO,
+            content_type="image/png",
+        )
+    ),
+    "PUT /api/v1/branding/logo": lambda _: _fixed(
+        Upload(filename="logo.png", content=LOGO, content_type="image/png")
+    ),
+    "POST /platform/tenants/{slug}/suspend": lambda _: _fixed(
+        {FORM_TOKEN_FIELD: FORM_TOKEN, "reason": "Swept: unpaid invoices"}
+    ),
+    "POST /platform/tenants/{slug}/resume": lambda _: _fixed({FORM_TOKEN_FIELD: FORM_TOKEN}),
     "POST /signup": _signup,
     "POST /join": _signup,
     "POST /platform/v1/tenants": _signup,

@@ -1,7 +1,7 @@
 import pytest
 
 from frontend.i18n import LANGUAGES, negotiate
-from frontend.messages import MESSAGES
+from frontend.i18n import TEXTS as MESSAGES
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""A tenant's branding on its public pages: display name, logo and colours."""

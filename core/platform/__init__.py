@@ -1,0 +1,1 @@
+"""The platform's own operators on the platform's own host (no tenant)."""

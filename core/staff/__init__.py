@@ -1,0 +1,1 @@
+"""The tenant's staff: who works here, with which roles, and inviting more."""

@@ -1,0 +1,69 @@
+"""What a person can do on a case page, worked out once for the template.
+
+The state machine (``core.lifecycle.machine``) says which actions the case's
+status allows and who may take them; this only sorts them into the forms the
+page shows. The services check everything again when a form comes in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.auth.principal import Principal
+from core.lifecycle.machine import OPEN, TRANSITIONS, allowed_actions
+
+#: Actions that need nothing but a press of a button.
+BUTTONS = ("acknowledge", "start_investigation", "start_appeal_review", "resume", "close")
+#: Actions that need a reason in words.
+REASONED = ("escalate", "put_on_hold", "open_appeal", "withdraw", "reopen")
+#: Outcomes a decision can have, in the order the form offers them.
+OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
+
+
+@dataclass(slots=True)
+class CaseWork:
+    """The forms the case page offers this person now."""
+
+    buttons: list[str] = field(default_factory=list)
+    reasoned: list[str] = field(default_factory=list)
+    propose: bool = False
+    review: bool = False
+    respond: bool = False
+    #: Notes and tasks can be added while the case is being worked on.
+    notes: bool = False
+    #: The decision waiting for review, and the approved one a response answers with.
+    pending: Any = None
+    approved: Any = None
+    proposer: str | None = None
+    #: The person proposed the pending decision, so someone else must review it.
+    own_proposal: bool = False
+    open_tasks: list[Any] = field(default_factory=list)
+    outcomes: tuple[str, ...] = OUTCOMES
+
+
+def case_work(
+    principal: Principal, case: Any, investigation: Any, names: Mapping[str, str]
+) -> CaseWork:
+    """Sort the actions the status allows and the person may take into the page's forms."""
+    mine = [a for a in allowed_actions(case.status) if principal.holds(*TRANSITIONS[a].roles)]
+    level = investigation.state.appeal_level
+    decisions = [d for d in investigation.decisions if d.level == level]
+    pending = next((d for d in reversed(decisions) if d.state == "proposed"), None)
+    approved = next((d for d in reversed(decisions) if d.state == "approved"), None)
+    work = CaseWork(
+        buttons=[a for a in BUTTONS if a in mine],
+        reasoned=[a for a in REASONED if a in mine],
+        propose="propose_decision" in mine,
+        review="approve_decision" in mine and pending is not None,
+        respond="respond" in mine and approved is not None,
+        notes=case.status in OPEN and principal.holds(*TRANSITIONS["acknowledge"].roles),
+        pending=pending,
+        approved=approved,
+        open_tasks=[task for task in investigation.tasks if task.done_at is None],
+    )
+    if pending is not None:
+        work.proposer = names.get(pending.proposed_by, pending.proposed_by)
+        work.own_proposal = pending.proposed_by == principal.actor
+    return work
