@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: dev test lint bench sync clean browser fonts axe
+.PHONY: dev test lint bench sync clean browser fonts axe assets
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -21,11 +21,11 @@ $(UV):
 sync: .venv/.synced
 
 ## Run Querela on localhost: embedded PostgreSQL, migrations, a demo tenant, the web app.
-dev: sync fonts
+dev: sync fonts assets
 	.venv/bin/querela dev
 
 ## Lint, type-check, check the import rules, then run the whole test suite.
-test: sync lint browser fonts axe
+test: sync lint browser fonts axe assets
 	.venv/bin/pytest
 
 ## The browser tests drive Debian's Chromium; install it once if it is missing.
@@ -37,12 +37,19 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-## The browser tests check accessibility with axe-core, installed from package-lock.json.
+## Browser-side parts from npm, as package-lock.json pins them: htmx for the staff
+## workspace (served from frontend/static/vendor), axe-core for the accessibility checks.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
 axe: node_modules/.package-lock.json
+
+frontend/static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+assets: frontend/static/vendor/htmx.min.js
 
 ## PDF exports (appeal bundles) embed DejaVu so that every language's letters print.
 fonts:

@@ -201,7 +201,28 @@ def test_a_complaint_from_the_form_to_the_answer(
     expect(page.locator(".files")).to_contain_text("bank-statement.txt")
     shots(page, "complainant-reads-answer")
 
-    for context in (complainant, handler, supervisor):
+    # -- the workspace under its own policy: htmx filters the queue in place, nothing refused --
+    strict = browser.new_context()
+    page = strict.new_page()
+    complaints: list[str] = []
+    page.on(
+        "console", lambda m: complaints.append(m.text) if m.type in ("error", "warning") else None
+    )
+    _sign_in(page, server, slug, handler_person)
+    page.goto(f"{public}/staff?view=all&lang=en")
+    page.evaluate("window.stillThisPage = true")
+    page.select_option("#f-status", "responded")
+    page.wait_for_url(re.compile(r"status=responded"))
+    expect(page.locator("table.queue tbody tr", has_text=reference)).to_have_count(1)
+    assert page.evaluate("window.stillThisPage === true"), "the filter reloaded the page"
+    page.select_option("#f-status", "received")
+    expect(page.locator("table.queue")).to_have_count(0)
+    page.goto(f"{public}/staff/cases/{reference}?lang=en")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    refused = [c for c in complaints if "Content Security Policy" in c or "Refused" in c]
+    assert not refused, refused
+
+    for context in (complainant, handler, supervisor, strict):
         context.close()
     assert watch.dialogs == [], f"a script of the complaint ran: {watch.dialogs}"
     assert not violations, "\n".join(violations)
