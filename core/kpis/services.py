@@ -14,7 +14,8 @@ is assigned to and the team whose queue it is in:
   complaint fully or partly;
 - satisfaction: the complainants' survey scores given in the period.
 
-All figures come from one statement: the events of the period, one row each,
+All figures come from one statement: the events of the period, summed per person
+and team where a sum is all that is wanted (one row each where a median is),
 aggregated by ``GROUPING SETS`` per person, per team, and in total. A case the
 caller may not see (``core.access.visible``) counts nowhere.
 """
@@ -43,57 +44,68 @@ PERIOD_DAYS = {"30d": 30, "90d": 90, "365d": 365}
 UPHELD = ("upheld", "partly_upheld")
 
 # Each source is joined to its case and filtered by the access rule on its own rows only,
-# rather than the rule being applied to every case of the tenant first.
+# rather than the rule being applied to every case of the tenant first. Figures that are
+# counts or sums are summed per person and team inside each source (``n`` events of total
+# ``v``), so that only the times whose medians are wanted reach the grouping sets one by one.
 _KPIS = """
-WITH events AS (
-    SELECT cases.assignee_staff_id AS person, cases.team_id AS team, 'received' AS kind,
-           NULL::float8 AS v
-      FROM cases
-     WHERE cases.received_at >= {since} AND cases.received_at < {until} AND ({team})
-       AND ({seen})
-    UNION ALL
-    SELECT cases.assignee_staff_id, cases.team_id, 'closed',
-           extract(epoch FROM cases.closed_at - cases.received_at) / 3600
-      FROM cases
-     WHERE cases.closed_at >= {since} AND cases.closed_at < {until} AND ({team}) AND ({seen})
-    UNION ALL
-    -- One pass over the deadlines gives both their on-time count and the acknowledgements.
-    SELECT cases.assignee_staff_id, cases.team_id, e.kind, e.v
+WITH due AS MATERIALIZED (
+    SELECT cases.assignee_staff_id AS person, cases.team_id AS team, d.kind, d.met_at,
+           d.due_at, cases.received_at
       FROM deadline d JOIN cases ON cases.id = d.case_id
-     CROSS JOIN LATERAL (VALUES
-           ('deadline', (d.met_at IS NOT NULL AND d.met_at <= d.due_at)::int::float8),
-           ('acknowledged', CASE WHEN d.kind = {ack} AND d.met_at >= {since}
-                                 THEN extract(epoch FROM d.met_at - cases.received_at) / 3600
-                            END)) AS e (kind, v)
      WHERE ((d.met_at >= {since} AND d.met_at < {until})
             OR (d.met_at IS NULL AND d.paused_since IS NULL
                 AND d.due_at >= {since} AND d.due_at < {until}))
-       AND e.v IS NOT NULL AND ({team}) AND ({seen})
+       AND ({team}) AND ({seen})
+),
+events AS (
+    SELECT cases.assignee_staff_id AS person, cases.team_id AS team, 'received' AS kind,
+           NULL::float8 AS v, count(*) AS n
+      FROM cases
+     WHERE cases.received_at >= {since} AND cases.received_at < {until} AND ({team})
+       AND ({seen})
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT cases.assignee_staff_id, cases.team_id, 'closed',
+           extract(epoch FROM cases.closed_at - cases.received_at) / 3600, 1
+      FROM cases
+     WHERE cases.closed_at >= {since} AND cases.closed_at < {until} AND ({team}) AND ({seen})
+    UNION ALL
+    SELECT person, team, 'deadline', sum((met_at IS NOT NULL AND met_at <= due_at)::int),
+           count(*)
+      FROM due
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT person, team, 'acknowledged', extract(epoch FROM met_at - received_at) / 3600, 1
+      FROM due
+     WHERE kind = {ack} AND met_at >= {since}
     UNION ALL
     SELECT cases.assignee_staff_id, cases.team_id, 'decision',
-           (x.outcome = ANY({upheld}))::int
+           sum((x.outcome = ANY({upheld}))::int), count(*)
       FROM case_decision x JOIN cases ON cases.id = x.case_id
      WHERE x.state = 'approved' AND x.reviewed_at >= {since} AND x.reviewed_at < {until}
        AND ({team}) AND ({seen})
+     GROUP BY 1, 2
     UNION ALL
-    SELECT cases.assignee_staff_id, cases.team_id, 'survey', s.score
+    SELECT cases.assignee_staff_id, cases.team_id, 'survey', sum(s.score), count(*)
       FROM case_survey s JOIN cases ON cases.id = s.case_id
      WHERE s.answered_at >= {since} AND s.answered_at < {until} AND ({team}) AND ({seen})
+     GROUP BY 1, 2
 )
 SELECT GROUPING(person) AS by_person, GROUPING(team) AS by_team, person, team,
-       count(*) FILTER (WHERE kind = 'received') AS received,
-       count(*) FILTER (WHERE kind = 'acknowledged') AS acknowledged,
+       coalesce(sum(n) FILTER (WHERE kind = 'received'), 0) AS received,
+       coalesce(sum(n) FILTER (WHERE kind = 'acknowledged'), 0) AS acknowledged,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY v)
            FILTER (WHERE kind = 'acknowledged') AS median_hours_to_acknowledge,
-       count(*) FILTER (WHERE kind = 'closed') AS closed,
+       coalesce(sum(n) FILTER (WHERE kind = 'closed'), 0) AS closed,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY v)
            FILTER (WHERE kind = 'closed') AS median_hours_to_close,
-       count(*) FILTER (WHERE kind = 'deadline') AS deadlines,
+       coalesce(sum(n) FILTER (WHERE kind = 'deadline'), 0) AS deadlines,
        coalesce(sum(v) FILTER (WHERE kind = 'deadline'), 0)::int AS deadlines_met_on_time,
-       count(*) FILTER (WHERE kind = 'decision') AS decisions,
+       coalesce(sum(n) FILTER (WHERE kind = 'decision'), 0) AS decisions,
        coalesce(sum(v) FILTER (WHERE kind = 'decision'), 0)::int AS upheld,
-       count(*) FILTER (WHERE kind = 'survey') AS surveys,
-       avg(v) FILTER (WHERE kind = 'survey') AS mean_satisfaction
+       coalesce(sum(n) FILTER (WHERE kind = 'survey'), 0) AS surveys,
+       sum(v) FILTER (WHERE kind = 'survey')
+           / nullif(sum(n) FILTER (WHERE kind = 'survey'), 0) AS mean_satisfaction
   FROM events
  GROUP BY GROUPING SETS ((person), (team), ())
 """
