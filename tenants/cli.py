@@ -534,6 +534,8 @@ def dev(
         typer.echo(f"  demo tenant's public page  {tenant_url}/")
         typer.echo(f"  staff sign-in              {tenant_url}/staff")
         typer.echo(f"    as {shown.email} with password {shown.password}")
+        typer.echo(f"    or {shown.supervisor_email} (approves decisions), same password")
+        typer.echo(f"  supervision, administration {tenant_url}/staff/supervision, /staff/admin")
         typer.echo(f"  demo tenant's case API     {tenant_url}/api/v1/cases")
         typer.echo(f"  API documentation          {settings.public_url}/schema")
         typer.echo(f"  Keycloak                   {settings.keycloak_url}")

@@ -24,6 +24,9 @@ DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo.handler@example.org"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 DEMO_ROLES = ["handler", "supervisor", "tenant-admin"]
+#: A second person, so that a decision the handler proposes has someone to approve it.
+DEMO_SUPERVISOR_EMAIL = "demo.supervisor@example.org"
+DEMO_SUPERVISOR_ROLES = ["supervisor"]
 
 #: The demo's categories (tenant admins edit them under /api/v1/taxonomy).
 _DEMO_CATEGORIES = {
@@ -71,6 +74,8 @@ class Demo:
     slug: str
     email: str
     password: str
+    #: Who approves what the demo's handler proposes (same password).
+    supervisor_email: str
 
 
 async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
@@ -83,24 +88,31 @@ async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
         tenant_id = info.id
     else:
         tenant_id = tenant["id"]
-    subject = None
+    people = [
+        (DEMO_EMAIL, "Dana", "Demo", DEMO_ROLES),
+        (DEMO_SUPERVISOR_EMAIL, "Sam", "Supervisor", DEMO_SUPERVISOR_ROLES),
+    ]
+    subjects: dict[str, str | None] = {email: None for email, *_ in people}
     if keycloak is not None:
         org_id = await keycloak.ensure_organization(DEMO_SLUG, "Demo Organisation")
-        subject = await keycloak.create_staff_user(DEMO_EMAIL, "Dana", "Demo", DEMO_PASSWORD)
-        await keycloak.add_member(org_id, subject)
+        for email, first, last, _ in people:
+            subject = await keycloak.create_staff_user(email, first, last, DEMO_PASSWORD)
+            await keycloak.add_member(org_id, subject)
+            subjects[email] = subject
         await Tenant.update({Tenant.keycloak_org_id: org_id}).where(Tenant.id == tenant_id)
     async with tenant_transaction(tenant_id=tenant_id):
-        if not await StaffMember.exists().where(StaffMember.email == DEMO_EMAIL):
-            await StaffMember.insert(
-                StaffMember(
-                    id=uuid7(),
-                    tenant_id=tenant_id,
-                    subject=subject,
-                    email=DEMO_EMAIL,
-                    display_name="Dana Demo",
-                    roles=DEMO_ROLES,
+        for email, first, last, roles in people:
+            if not await StaffMember.exists().where(StaffMember.email == email):
+                await StaffMember.insert(
+                    StaffMember(
+                        id=uuid7(),
+                        tenant_id=tenant_id,
+                        subject=subjects[email],
+                        email=email,
+                        display_name=f"{first} {last}",
+                        roles=roles,
+                    )
                 )
-            )
         if not await TaxonomyTerm.exists():
             for code, label in _DEMO_CATEGORIES.items():
                 await save_term("category", code, TermIn(label=label), actor="system:demo")
@@ -110,4 +122,9 @@ async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
                 await register_case(
                     msgspec.structs.replace(case, received_at=received), actor="system:demo"
                 )
-    return Demo(slug=DEMO_SLUG, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    return Demo(
+        slug=DEMO_SLUG,
+        email=DEMO_EMAIL,
+        password=DEMO_PASSWORD,
+        supervisor_email=DEMO_SUPERVISOR_EMAIL,
+    )
