@@ -12,6 +12,8 @@ from core.cases.schemas import NewCase, OtherPartyIn, PersonIn
 from core.cases.services import register_case
 from core.cases.tables import Case
 from core.ids import uuid7
+from core.routing.schemas import TeamChanges
+from core.routing.teams import default_team, team_out, update_team
 from core.taxonomy.services import TermIn, save_term
 from core.taxonomy.tables import TaxonomyTerm
 from core.tenancy.context import tenant_transaction
@@ -113,6 +115,14 @@ async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
                         roles=roles,
                     )
                 )
+        # The demo's cases go to Dana's queue, and Sam supervises it.
+        team = await default_team("system:demo")
+        if not (await team_out(team)).members:
+            await update_team(
+                team,
+                TeamChanges(members=[DEMO_EMAIL], supervisors=[DEMO_SUPERVISOR_EMAIL]),
+                actor="system:demo",
+            )
         if not await TaxonomyTerm.exists():
             for code, label in _DEMO_CATEGORIES.items():
                 await save_term("category", code, TermIn(label=label), actor="system:demo")
