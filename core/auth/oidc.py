@@ -120,7 +120,7 @@ class KeycloakSignIn:
             if tenant is None:
                 raise SignInFailed("This organisation is no longer served here.")
             slug: str = tenant["slug"]
-            tokens = await self._exchange(code, attempt["code_verifier"])
+            tokens = await self.exchange(code, attempt["code_verifier"])
             try:
                 identity = await self.verifier.id_token(tokens["id_token"], nonce=attempt["nonce"])
                 access = await self.verifier.access_token(tokens["access_token"])
@@ -182,7 +182,8 @@ class KeycloakSignIn:
             query["id_token_hint"] = id_token
         return f"{self.logout_url}?{urlencode(query)}"
 
-    async def _exchange(self, code: str, verifier: str) -> dict[str, str]:
+    async def exchange(self, code: str, verifier: str) -> dict[str, str]:
+        """Trade the authorization code for tokens (staff and platform sign-in share it)."""
         try:
             async with httpx.AsyncClient(timeout=10) as http:
                 response = await http.post(

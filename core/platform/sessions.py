@@ -91,7 +91,7 @@ async def complete(sign_in: KeycloakSignIn, *, state: str, code: str) -> tuple[s
     if not rows:
         raise SignInFailed("This sign-in link has expired. Please sign in again.")
     attempt = rows[0]
-    tokens = await sign_in._exchange(code, attempt["code_verifier"])
+    tokens = await sign_in.exchange(code, attempt["code_verifier"])
     try:
         identity = await sign_in.verifier.id_token(tokens["id_token"], nonce=attempt["nonce"])
         access = await sign_in.verifier.access_token(tokens["access_token"])
