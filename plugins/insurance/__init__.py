@@ -1,15 +1,28 @@
 """Insurance: complaints about policies, claims and premiums.
 
-The sector's rules (FCA DISP in the UK, state insurance codes in the US) arrive
-in later issues. For now the plugin declares itself and its settings, so that
-tenants can enable and configure it.
+For UK tenants the plugin sets the FCA DISP 8-week final response of a case and
+the wording a final response must carry (see ``deadlines.py`` and ``wording.py``).
+The summary resolution window (DISP 1.5) is computed there too, but is not yet set
+on cases: passing it is no breach, only the end of the short route, and the core
+pages supervisors about every deadline that passes. US state rules arrive later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.sdk import PluginInfo, SettingField, hookimpl
+from core.sdk import (
+    CaseView,
+    DeadlineRule,
+    LetterTemplate,
+    PluginInfo,
+    RequiredContent,
+    SettingField,
+    TenantView,
+    hookimpl,
+)
+from plugins.insurance.deadlines import final_response_due
+from plugins.insurance.wording import TEMPLATES, required_content
 
 PLUGIN_INFO = PluginInfo(
     name="insurance",
@@ -41,3 +54,41 @@ def querela_register_settings() -> Sequence[SettingField]:
             default=False,
         ),
     )
+
+
+@hookimpl
+def querela_register_deadlines(tenant: TenantView, case: CaseView) -> Sequence[DeadlineRule]:
+    """The DISP 8-week final response, for UK tenants."""
+    if _jurisdiction(tenant) != "uk":
+        return ()
+    return (
+        DeadlineRule(
+            # The core's own kind, so this rule replaces the organisation's generic one
+            # and is marked met when the final response is sent.
+            kind="final_response",
+            label="Send the final response (or a holding response)",
+            due_at=final_response_due(case.received_at),
+            citation="FCA DISP 1.6.2R",
+            counting="end of the day 8 weeks after receipt (London)",
+            # DISP has no clock stop: waiting for the complainant does not move the limit.
+            pausable=False,
+        ),
+    )
+
+
+@hookimpl
+def querela_register_required_content(
+    tenant: TenantView, case: CaseView, response_kind: str
+) -> Sequence[RequiredContent]:
+    """The Ombudsman's name, website and time limit in every UK final response."""
+    return required_content(_jurisdiction(tenant), response_kind)
+
+
+@hookimpl
+def querela_register_letter_templates(tenant: TenantView) -> Sequence[LetterTemplate]:
+    """An acknowledgement with the DISP timetable and a final response with the referral."""
+    return TEMPLATES if _jurisdiction(tenant) == "uk" else ()
+
+
+def _jurisdiction(tenant: TenantView) -> str:
+    return str(tenant.settings_for(PLUGIN_INFO.name).get("jurisdiction", "uk"))
