@@ -2,6 +2,9 @@
 
 For UK tenants the plugin sets the FCA DISP 8-week final response of a case and
 the wording a final response must carry (see ``deadlines.py`` and ``wording.py``).
+Every tenant gets the regulator's taxonomy (``taxonomy.py``: DISP 1.10 products and
+causes in the UK, NAIC functions and reasons in the US) and a form field naming the
+member of staff a complaint is about, who then never handles it (``impartiality.py``).
 The summary resolution window (DISP 1.5) is computed there too, but is not yet set
 on cases: passing it is no breach, only the end of the short route, and the core
 pages supervisors about every deadline that passes. US state rules arrive later.
@@ -14,14 +17,21 @@ from collections.abc import Sequence
 from core.sdk import (
     CaseView,
     DeadlineRule,
+    IntakeField,
+    IntakeSubmission,
     LetterTemplate,
     PluginInfo,
     RequiredContent,
     SettingField,
+    StaffExclusion,
+    TaxonomyEntry,
     TenantView,
+    ValidationIssue,
     hookimpl,
 )
+from plugins.insurance import impartiality
 from plugins.insurance.deadlines import final_response_due
+from plugins.insurance.taxonomy import taxonomy
 from plugins.insurance.wording import TEMPLATES, required_content
 
 PLUGIN_INFO = PluginInfo(
@@ -88,6 +98,32 @@ def querela_register_required_content(
 def querela_register_letter_templates(tenant: TenantView) -> Sequence[LetterTemplate]:
     """An acknowledgement with the DISP timetable and a final response with the referral."""
     return TEMPLATES if _jurisdiction(tenant) == "uk" else ()
+
+
+@hookimpl
+def querela_register_taxonomy(tenant: TenantView) -> Sequence[TaxonomyEntry]:
+    """DISP 1.10 products and causes (UK), or NAIC functions and reason codes (US)."""
+    return taxonomy(_jurisdiction(tenant))
+
+
+@hookimpl
+def querela_register_intake_fields(tenant: TenantView) -> Sequence[IntakeField]:
+    """Who the complaint is about, so that they never handle it (DISP 1.4.1R)."""
+    return (impartiality.STAFF_FIELD,)
+
+
+@hookimpl
+def querela_register_intake_problems(
+    tenant: TenantView, submission: IntakeSubmission
+) -> Sequence[ValidationIssue]:
+    """A named member of staff must be given by e-mail address."""
+    return impartiality.problems(submission)
+
+
+@hookimpl
+def querela_register_excluded_staff(tenant: TenantView, case: CaseView) -> Sequence[StaffExclusion]:
+    """The member of staff the complaint is about (DISP 1.4.1R)."""
+    return impartiality.exclusions(_jurisdiction(tenant), case)
 
 
 def _jurisdiction(tenant: TenantView) -> str:
