@@ -16,18 +16,15 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
-    HTTP_403_FORBIDDEN,
-    HTTP_404_NOT_FOUND,
-    HTTP_409_CONFLICT,
 )
 
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.retention import services as retention
 from core.retention.services import MAX_DAYS, MIN_DAYS, RetentionPeriods
 from core.staff.schemas import StaffOut
 from core.taxonomy.services import taxonomy
-from frontend.public import PageRefusal, text
-from frontend.staff_common import done, form_refused, render_staff, staff_form, staff_page
+from frontend.public import text
+from frontend.staff_common import done, render_staff, staff_form_page, staff_page
 
 #: Who may use the admin pages.
 ADMIN_ROLES = ("tenant-admin",)
@@ -55,24 +52,7 @@ async def admin_form(
     request: Request[Any, Any, Any], back: str
 ) -> tuple[dict[str, Any], FormMultiDict, Template | Redirect | None]:
     """The context and the submitted form; or the refusal (no role, no token) to answer with."""
-    context, refusal = admin_page(request, back)
-    if refusal is not None:
-        return context, FormMultiDict(), refusal
-    try:
-        return context, await staff_form(request), None
-    except PageRefusal as problem:
-        return context, FormMultiDict(), form_refused(request, context, problem)
-
-
-def status_of(problem: Exception) -> int:
-    """The status a page answers a refused form with (400 for input msgspec refused)."""
-    if isinstance(problem, Conflict):
-        return HTTP_409_CONFLICT
-    if isinstance(problem, Forbidden):
-        return HTTP_403_FORBIDDEN
-    if isinstance(problem, NotFound):
-        return HTTP_404_NOT_FOUND
-    return HTTP_400_BAD_REQUEST
+    return await staff_form_page(request, back, roles=ADMIN_ROLES)
 
 
 def checked(form: FormMultiDict, name: str) -> list[str]:

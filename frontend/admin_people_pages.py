@@ -23,9 +23,9 @@ from core.staff import services
 from core.staff.api import directory_of
 from core.staff.schemas import InvitationIn, StaffChanges
 from core.staff.services import AlreadyStaff, IdentityProviderDown, LastAdmin
-from frontend.admin_pages import admin_form, admin_page, checked, problem_field, status_of
+from frontend.admin_pages import admin_form, admin_page, checked, problem_field
 from frontend.public import text
-from frontend.staff_common import done, render_staff
+from frontend.staff_common import done, render_staff, status_of
 
 _PEOPLE = "/staff/admin/people"
 

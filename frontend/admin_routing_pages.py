@@ -33,10 +33,9 @@ from frontend.admin_pages import (
     checked,
     problem_field,
     staff_choices,
-    status_of,
 )
 from frontend.public import text
-from frontend.staff_common import done, render_staff
+from frontend.staff_common import done, render_staff, status_of
 
 CHANNELS = get_args(Channel)
 SEVERITIES = get_args(Severity)

@@ -27,11 +27,11 @@ from core.plugins import services as plugins
 from core.plugins.fieldvalues import MAX_TEXT
 from core.plugins.host import ENTRY_POINT_GROUP, plugin_host
 from core.sdk import SettingField
+from frontend.admin_pages import admin_form, admin_page
 from frontend.i18n import LANGUAGES
-from frontend.public import PageRefusal, text
-from frontend.staff_common import done, form_refused, render_staff, staff_form, staff_page
+from frontend.public import text
+from frontend.staff_common import done, render_staff
 
-ADMIN_ROLES = ("tenant-admin",)
 PLUGINS_PATH = "/staff/admin/plugins"
 TEMPLATES_PATH = "/staff/admin/templates"
 #: What a refusal of the settings schema says, by how its reason begins.
@@ -46,25 +46,6 @@ _SETTING_PROBLEMS = (
     ("must not contain control", "setup_error_control"),
     ("must be true or false", "setup_error_boolean"),
 )
-
-
-async def _admin_page(
-    request: Request[Any, Any, Any], back: str
-) -> tuple[dict[str, Any], Template | Redirect | None]:
-    context, refusal = staff_page(request, back, roles=ADMIN_ROLES)
-    return context, refusal
-
-
-async def _admin_form(
-    request: Request[Any, Any, Any], back: str
-) -> tuple[dict[str, Any], FormMultiDict | None, Template | Redirect | None]:
-    context, refusal = staff_page(request, back, roles=ADMIN_ROLES)
-    if refusal is not None:
-        return context, None, refusal
-    try:
-        return context, await staff_form(request), None
-    except PageRefusal as problem:
-        return context, None, form_refused(request, context, problem)
 
 
 def _not_found(request: Request[Any, Any, Any], context: dict[str, Any]) -> Template:
@@ -98,7 +79,7 @@ def vendor_of(name: str) -> str | None:
 @get(PLUGINS_PATH, include_in_schema=False)
 async def admin_plugins(request: Request[Any, Any, Any]) -> Template | Redirect:
     """Every installed plugin, whether the tenant enabled it, and buttons to change that."""
-    context, refusal = await _admin_page(request, PLUGINS_PATH)
+    context, refusal = admin_page(request, PLUGINS_PATH)
     if refusal is not None:
         return refusal
     statuses = await plugins.list_plugins()
@@ -108,7 +89,7 @@ async def admin_plugins(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 
 async def _switch(request: Request[Any, Any, Any], name: str, enable: bool) -> Template | Redirect:
-    context, _, early = await _admin_form(request, PLUGINS_PATH)
+    context, _, early = await admin_form(request, PLUGINS_PATH)
     if early is not None:
         return early
     actor = context["principal"].actor
@@ -183,7 +164,7 @@ async def _plugin_page(
 @get(f"{PLUGINS_PATH}/{{name:str}}", include_in_schema=False)
 async def admin_plugin(request: Request[Any, Any, Any], name: FromPath[str]) -> Template | Redirect:
     """A plugin's settings, as a form drawn from the fields it declares."""
-    context, refusal = await _admin_page(request, _plugin_path(name))
+    context, refusal = admin_page(request, _plugin_path(name))
     if refusal is not None:
         return refusal
     return await _plugin_page(request, context, name)
@@ -239,10 +220,9 @@ async def configure_plugin(
     request: Request[Any, Any, Any], name: FromPath[str]
 ) -> Template | Redirect:
     """Store a plugin's settings; a refused value is named beside its field, the form kept."""
-    context, form, early = await _admin_form(request, _plugin_path(name))
+    context, form, early = await admin_form(request, _plugin_path(name))
     if early is not None:
         return early
-    assert form is not None
     host = plugin_host()
     if name not in host.infos:
         return _not_found(request, context)
@@ -269,7 +249,7 @@ def _template_path(kind: str, language: str) -> str:
 @get(TEMPLATES_PATH, include_in_schema=False)
 async def admin_templates(request: Request[Any, Any, Any]) -> Template | Redirect:
     """Each kind of letter in each language: the tenant's own wording or the default."""
-    context, refusal = await _admin_page(request, TEMPLATES_PATH)
+    context, refusal = admin_page(request, TEMPLATES_PATH)
     if refusal is not None:
         return refusal
     own = await letters.own_templates()
@@ -345,7 +325,7 @@ async def admin_template(
     request: Request[Any, Any, Any], letter: FromPath[str], language: FromPath[str]
 ) -> Template | Redirect:
     """Edit one letter's wording (or start from a plugin's, with ``?offer=plugin:code``)."""
-    context, refusal = await _admin_page(request, _template_path(letter, language))
+    context, refusal = admin_page(request, _template_path(letter, language))
     if refusal is not None:
         return refusal
     return await _template_page(request, context, letter, language)
@@ -366,10 +346,9 @@ async def save_template(
 ) -> Template | Redirect:
     """Preview the letter with sample values, or store the wording; a broken one is refused."""
     path = _template_path(letter, language)
-    context, form, early = await _admin_form(request, path)
+    context, form, early = await admin_form(request, path)
     if early is not None:
         return early
-    assert form is not None
     if letter not in letters.KINDS or language not in letters.LANGUAGES:
         return _not_found(request, context)
     raw_subject, raw_body = form.get("subject"), form.get("body")
@@ -411,7 +390,7 @@ async def reset_template(
 ) -> Template | Redirect:
     """Drop the tenant's own wording: the default applies again."""
     path = _template_path(letter, language)
-    context, _, early = await _admin_form(request, path)
+    context, _, early = await admin_form(request, path)
     if early is not None:
         return early
     try:

@@ -28,10 +28,9 @@ from frontend.admin_pages import (
     emails_of,
     problem_field,
     staff_choices,
-    status_of,
 )
 from frontend.public import text
-from frontend.staff_common import done, render_staff
+from frontend.staff_common import done, render_staff, status_of
 
 ASSIGNMENTS = get_args(Assignment)
 

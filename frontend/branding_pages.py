@@ -21,8 +21,9 @@ from core.attachments.upload import FORM_OVERHEAD
 from core.branding import services as branding
 from core.errors import InvalidInput
 from core.tenancy.context import TenantContext
-from frontend.public import PageRefusal, text
-from frontend.staff_common import done, form_refused, render_staff, staff_form, staff_page
+from frontend.admin_pages import admin_form, admin_page
+from frontend.public import text
+from frontend.staff_common import done, render_staff
 
 BRANDING_PATH = "/staff/admin/branding"
 #: Browsers may keep the stylesheet and the logo this long before asking again (seconds).
@@ -145,7 +146,7 @@ async def _page(
 @get(BRANDING_PATH, include_in_schema=False)
 async def admin_branding(request: Request[Any, Any, Any]) -> Template | Redirect:
     """The tenant's name, colours and logo on its public pages."""
-    context, refusal = staff_page(request, BRANDING_PATH, roles=("tenant-admin",))
+    context, refusal = admin_page(request, BRANDING_PATH)
     if refusal is not None:
         return refusal
     return await _page(request, context)
@@ -154,13 +155,9 @@ async def admin_branding(request: Request[Any, Any, Any]) -> Template | Redirect
 @post(BRANDING_PATH, include_in_schema=False, status_code=303)
 async def save_branding(request: Request[Any, Any, Any]) -> Template | Redirect:
     """Store the name and colours; a colour too light for white is refused with its ratio."""
-    context, refusal = staff_page(request, BRANDING_PATH, roles=("tenant-admin",))
+    context, form, refusal = await admin_form(request, BRANDING_PATH)
     if refusal is not None:
         return refusal
-    try:
-        form = await staff_form(request)
-    except PageRefusal as problem:
-        return form_refused(request, context, problem)
     typed = {}
     for name in _FIELDS:
         value = form.get(name)
@@ -188,13 +185,9 @@ async def save_branding(request: Request[Any, Any, Any]) -> Template | Redirect:
 )
 async def upload_logo(request: Request[Any, Any, Any]) -> Template | Redirect:
     """Store the logo: a PNG, JPEG or WebP by its bytes, never SVG, at most 512 KiB."""
-    context, refusal = staff_page(request, BRANDING_PATH, roles=("tenant-admin",))
+    context, form, refusal = await admin_form(request, BRANDING_PATH)
     if refusal is not None:
         return refusal
-    try:
-        form = await staff_form(request)
-    except PageRefusal as problem:
-        return form_refused(request, context, problem)
     upload = form.get("file")
     try:
         if not isinstance(upload, UploadFile):

@@ -20,10 +20,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
-    HTTP_400_BAD_REQUEST,
-    HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
-    HTTP_409_CONFLICT,
 )
 
 from core.attachments.schemas import Purpose
@@ -36,8 +33,8 @@ from core.lifecycle import services
 from core.lifecycle.machine import READS, TRANSITIONS
 from core.lifecycle.schemas import ActionIn, RecordIn, ResponseDraftIn, TaskIn
 from core.settings import Settings
-from frontend.public import PageRefusal, text, uploaded
-from frontend.staff_common import done, form_refused, refused, render_staff, staff_form, staff_page
+from frontend.public import text, uploaded
+from frontend.staff_common import done, refused, render_staff, staff_form_page, status_of
 from frontend.staff_pages import case_page
 
 #: Form fields an action reads, beyond those of ``READS`` that are plain text.
@@ -54,14 +51,8 @@ def _path(key: str) -> str:
 
 async def _form(
     request: Request[Any, Any, Any], key: str
-) -> tuple[dict[str, Any], FormMultiDict | None, Template | Redirect | None]:
-    context, refusal = staff_page(request, _path(key))
-    if refusal is not None:
-        return context, None, refusal
-    try:
-        return context, await staff_form(request), None
-    except PageRefusal as problem:
-        return context, None, form_refused(request, context, problem)
+) -> tuple[dict[str, Any], FormMultiDict, Template | Redirect | None]:
+    return await staff_form_page(request, _path(key))
 
 
 async def _again(
@@ -75,17 +66,12 @@ async def _again(
     """The case page again, with the reason the form was refused beside it."""
     if isinstance(problem, NotFound):
         return render_staff(request, "staff_not_found.html", context, status=HTTP_404_NOT_FOUND)
-    status = HTTP_400_BAD_REQUEST
-    if isinstance(problem, Conflict):
-        status = HTTP_409_CONFLICT
-    elif isinstance(problem, Forbidden):
-        status = HTTP_403_FORBIDDEN
     field = problem.field if isinstance(problem, InvalidInput) else None
     reason = problem.reason if isinstance(problem, InvalidInput) else str(problem)
     attempt: dict[str, Any] = {"action": action, "values": values, "field": field, "reason": reason}
     if isinstance(problem, RequirementsUnmet):
         attempt["unmet"] = problem.unmet
-    return await case_page(request, context, key, status=status, attempt=attempt)
+    return await case_page(request, context, key, status=status_of(problem), attempt=attempt)
 
 
 @post("/staff/cases/{key:str}/actions/{action:str}", include_in_schema=False, status_code=303)
@@ -96,7 +82,6 @@ async def take_action(
     context, form, early = await _form(request, key)
     if early is not None:
         return early
-    assert form is not None
     if action not in TRANSITIONS or action == "respond":
         # Answering goes through the compose form, which shows the letter first.
         return refused(request, context, context["t"]["staff_no_such_action"], HTTP_404_NOT_FOUND)
@@ -119,7 +104,6 @@ async def add_note(request: Request[Any, Any, Any], key: FromPath[str]) -> Templ
     context, form, early = await _form(request, key)
     if early is not None:
         return early
-    assert form is not None
     values = {name: text(form, name) for name in ("title", "body", "visibility")}
     try:
         record = msgspec.convert(
@@ -139,7 +123,6 @@ async def add_task(request: Request[Any, Any, Any], key: FromPath[str]) -> Templ
     context, form, early = await _form(request, key)
     if early is not None:
         return early
-    assert form is not None
     values = {name: text(form, name) for name in ("title", "owner_email", "due_on")}
     try:
         due_at = _day_end(values["due_on"], context) if values["due_on"] else None
@@ -187,7 +170,6 @@ async def compose_response(
     context, form, early = await _form(request, key)
     if early is not None:
         return early
-    assert form is not None
     response = text(form, "response")
     vouched = [v for v in form.getall("vouched", []) if isinstance(v, str) and v]
     values = {"response": response, "vouched": vouched}
@@ -225,7 +207,6 @@ async def add_file(request: Request[Any, Any, Any], key: FromPath[str]) -> Templ
     context, form, early = await _form(request, key)
     if early is not None:
         return early
-    assert form is not None
     purpose = text(form, "purpose")
     values = {"purpose": purpose}
     try:

@@ -13,6 +13,7 @@ problem named beside the field and everything typed kept.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -22,11 +23,18 @@ from zoneinfo import ZoneInfo
 from litestar import Request
 from litestar.datastructures import Cookie, FormMultiDict
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_403_FORBIDDEN
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+)
 
 from core import clock
 from core.auth.guards import principal_of
 from core.cases.services import DUE_SOON
+from core.errors import Conflict, Forbidden, NotFound
 from frontend import csrf
 from frontend.i18n import page_context
 from frontend.public import PageRefusal, checked_form
@@ -52,12 +60,18 @@ NOTICE_PARAMETER = "done"
 def staff_headers(request: Request[Any, Any, Any]) -> dict[str, str]:
     """The headers of a staff page (the policy names the identity provider's origin)."""
     settings = request.app.state.get("settings")
-    identity = ""
-    if settings is not None:
-        # Signing out posts here, goes on to Keycloak and comes back through the
-        # platform's own address: each hop of a form's redirects must be allowed.
-        origins = {_origin(settings.keycloak_url), _origin(settings.public_url)}
-        identity = "".join(f" {origin}" for origin in sorted(origins))
+    if settings is None:
+        return dict(_headers("", ""))
+    # A copy: the response may add to its headers, and the cached policy must not change.
+    return dict(_headers(settings.keycloak_url, settings.public_url))
+
+
+@functools.cache
+def _headers(keycloak_url: str, public_url: str) -> dict[str, str]:
+    # Signing out posts here, goes on to Keycloak and comes back through the platform's
+    # own address: each hop of a form's redirects must be allowed.
+    origins = sorted({_origin(url) for url in (keycloak_url, public_url) if url})
+    identity = "".join(f" {origin}" for origin in origins)
     return {**_HEADERS, "content-security-policy": _CSP.format(identity=identity)}
 
 
@@ -154,6 +168,34 @@ def form_refused(
 ) -> Template:
     """A form that was not a form, or whose token did not match: said on a page."""
     return refused(request, context, context["t"][refusal.message], refusal.status)
+
+
+async def staff_form_page(
+    request: Request[Any, Any, Any], back: str, *, roles: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], FormMultiDict, Template | Redirect | None]:
+    """``staff_page`` for a POST: the context and the checked form, or the answer to give.
+
+    The answer is the sign-in redirect, the missing-role page, or the page saying the
+    form was not a form or its token did not match; then the form is empty.
+    """
+    context, refusal = staff_page(request, back, roles=roles)
+    if refusal is not None:
+        return context, FormMultiDict(), refusal
+    try:
+        return context, await staff_form(request), None
+    except PageRefusal as problem:
+        return context, FormMultiDict(), form_refused(request, context, problem)
+
+
+def status_of(problem: Exception) -> int:
+    """The status a page answers a refused form with: 409, 403, 404, else 400."""
+    if isinstance(problem, Conflict):
+        return HTTP_409_CONFLICT
+    if isinstance(problem, Forbidden):
+        return HTTP_403_FORBIDDEN
+    if isinstance(problem, NotFound):
+        return HTTP_404_NOT_FOUND
+    return HTTP_400_BAD_REQUEST
 
 
 def done(path: str, notice: str, request: Request[Any, Any, Any] | None = None) -> Redirect:

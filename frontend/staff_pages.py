@@ -28,7 +28,7 @@ from core.attachments.services import attachments_of
 from core.audit import services as audit
 from core.audit.tables import AuditEvent
 from core.auth.principal import Principal
-from core.auth.tables import StaffMember
+from core.auth.staff import staff_names
 from core.bundle.chronology import describe
 from core.cases.services import (
     case_detail,
@@ -135,7 +135,7 @@ async def staff_home(
         context["problem"] = True
         return render_staff(request, "staff_home.html", context, status=HTTP_400_BAD_REQUEST)
     states = await deadline_states([c.id for c in page.items])
-    names = await _staff_names(c.assignee_staff_id for c in page.items)
+    names = await staff_names(c.assignee_staff_id for c in page.items)
     context["rows"] = [
         {"case": c, "deadline": states.get(c.id), "assignee": names.get(c.assignee_staff_id)}
         for c in page.items
@@ -167,17 +167,6 @@ def _narrowing(
     if team not in my_teams:
         raise InvalidInput("team", "is not one of your teams")
     return {"team": team}
-
-
-async def _staff_names(ids: Iterable[UUID | None]) -> dict[UUID | None, str]:
-    """Display names of the staff members ``ids``, in one query."""
-    wanted = list({i for i in ids if i is not None})
-    if not wanted:
-        return {}
-    rows = await StaffMember.select(
-        StaffMember.id, StaffMember.display_name, StaffMember.email
-    ).where(StaffMember.id.is_in(wanted))
-    return {row["id"]: row["display_name"] or row["email"] for row in rows}
 
 
 # -- the case page ----------------------------------------------------------------------------
@@ -238,7 +227,7 @@ async def case_page(
     moments = _timeline(t, case, investigation, deadlines, events)
     actors = {m.actor for m in moments if m.actor}
     names = await _actor_names(t, actors)
-    staff = await _staff_names([case.assignee_staff_id])
+    staff = await staff_names([case.assignee_staff_id])
     teams = {team.id: team.name for team in await list_teams()}
     context.update(
         case=case,
@@ -382,6 +371,6 @@ async def _actor_names(t: Mapping[str, str], actors: Iterable[str]) -> dict[str,
             names[actor] = t["staff_actor_api"]
         else:
             names[actor] = t["staff_actor_system"]
-    staff = await _staff_names(ids.values())
+    staff = await staff_names(ids.values())
     names.update({actor: staff.get(i, actor) for actor, i in ids.items()})
     return names

@@ -14,7 +14,6 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
@@ -24,6 +23,7 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
 )
 
+from core.auth.staff import staff_names
 from core.deadlines.services import case_deadlines
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.kpis.overview import LIST_LIMIT, overview
@@ -71,7 +71,7 @@ async def supervision(request: Request[Any, Any, Any]) -> Template | Redirect:
     if refusal is not None:
         return refusal
     now = await overview()
-    names = await quality.staff_names(_staff_ids(e.escalated_by for e in now.escalations))
+    names = await staff_names(_staff_ids(e.escalated_by for e in now.escalations))
     context.update(overview=now, escalators=names, list_limit=LIST_LIMIT)
     return render_staff(request, "supervisor_overview.html", context)
 
@@ -196,7 +196,7 @@ async def draw_sample(request: Request[Any, Any, Any]) -> Template | Redirect:
     if refusal is not None:
         return refusal
     try:
-        form = await _form(request)
+        form = await staff_form(request)
     except PageRefusal as problem:
         return form_refused(request, context, problem)
     values = {"size": text(form, "size") or "5", "period": text(form, "period") or "90d"}
@@ -267,7 +267,7 @@ async def save_review(
     if refusal is not None:
         return refusal
     try:
-        form = await _form(request)
+        form = await staff_form(request)
     except PageRefusal as problem:
         return form_refused(request, context, problem)
     chosen = {c: text(form, f"score_{c}") for c in quality.CRITERIA}
@@ -348,10 +348,6 @@ async def my_reviews(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 
 # -- pieces -----------------------------------------------------------------------------------
-
-
-async def _form(request: Request[Any, Any, Any]) -> FormMultiDict:
-    return await staff_form(request)
 
 
 def _score_value(score: int | None) -> str:

@@ -20,7 +20,7 @@ from uuid import UUID
 import httpx
 
 from core.auth.sessions import digest
-from core.auth.tokens import InvalidToken, TokenVerifier
+from core.auth.tokens import AccessClaims, InvalidToken, TokenVerifier
 from core.db.engine import DB
 from core.settings import Settings
 from core.tenancy.context import current_tenant
@@ -48,11 +48,21 @@ class SignedIn:
     next_path: str
 
 
-def safe_next(path: str | None) -> str:
-    """Return ``path`` if it stays on this host, else ``/staff``."""
+def safe_next(path: str | None, home: str = "/staff") -> str:
+    """Return ``path`` if it stays on this host, else ``home``."""
     if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
         return path
-    return "/staff"
+    return home
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """The secrets of one sign-in attempt, and Keycloak's login address that carries them."""
+
+    state: str
+    verifier: str
+    nonce: str
+    url: str
 
 
 class KeycloakSignIn:
@@ -70,36 +80,55 @@ class KeycloakSignIn:
     async def begin(self, next_path: str | None) -> str:
         """Record a sign-in attempt for the current tenant; return Keycloak's login URL."""
         tenant = current_tenant()
-        state = secrets.token_urlsafe(32)
-        verifier = secrets.token_urlsafe(64)
-        nonce = secrets.token_urlsafe(24)
+        # Ask for this tenant's organisation only, so the token names exactly one.
+        challenge = self.challenge(f"openid profile email organization:{tenant.slug}")
         now = datetime.now(UTC)
         # Abandoned attempts would pile up otherwise; the expiry index makes this cheap.
         await purge_expired_attempts()
         await LoginAttempt.insert(
             LoginAttempt(
-                id=digest(state),
+                id=digest(challenge.state),
                 tenant_id=tenant.id,
-                code_verifier=verifier,
-                nonce=nonce,
+                code_verifier=challenge.verifier,
+                nonce=challenge.nonce,
                 next_path=safe_next(next_path),
                 created_at=now,
                 expires_at=now + ATTEMPT_LIFETIME,
             )
         )
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+        return challenge.url
+
+    def challenge(self, scope: str) -> Challenge:
+        """Fresh state, PKCE verifier and nonce, and the login URL asking for ``scope``."""
+        state = secrets.token_urlsafe(32)
+        verifier = secrets.token_urlsafe(64)
+        nonce = secrets.token_urlsafe(24)
+        code_challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
         query = {
             "client_id": self.settings.web_client_id,
             "response_type": "code",
             "redirect_uri": self.callback_url,
-            # Ask for this tenant's organisation only, so the token names exactly one.
-            "scope": f"openid profile email organization:{tenant.slug}",
+            "scope": scope,
             "state": state,
             "nonce": nonce,
-            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge": code_challenge.rstrip(b"=").decode(),
             "code_challenge_method": "S256",
         }
-        return f"{self.authorize_url}?{urlencode(query)}"
+        return Challenge(state, verifier, nonce, f"{self.authorize_url}?{urlencode(query)}")
+
+    async def verified(
+        self, code: str, verifier: str, nonce: str
+    ) -> tuple[dict[str, str], AccessClaims]:
+        """Trade Keycloak's code for tokens and check them; raise ``SignInFailed`` if wrong."""
+        tokens = await self.exchange(code, verifier)
+        try:
+            identity = await self.verifier.id_token(tokens["id_token"], nonce=nonce)
+            access = await self.verifier.access_token(tokens["access_token"])
+        except (InvalidToken, KeyError) as exc:
+            raise SignInFailed("Keycloak's answer could not be verified.") from exc
+        if access.subject != identity["sub"]:
+            raise SignInFailed("Keycloak's answer could not be verified.")
+        return tokens, access
 
     async def callback(self, *, state: str, code: str) -> tuple[str, str]:
         """Exchange the code, check the tokens; return (tenant base URL, one-time ticket)."""
@@ -120,14 +149,7 @@ class KeycloakSignIn:
             if tenant is None:
                 raise SignInFailed("This organisation is no longer served here.")
             slug: str = tenant["slug"]
-            tokens = await self.exchange(code, attempt["code_verifier"])
-            try:
-                identity = await self.verifier.id_token(tokens["id_token"], nonce=attempt["nonce"])
-                access = await self.verifier.access_token(tokens["access_token"])
-            except (InvalidToken, KeyError) as exc:
-                raise SignInFailed("Keycloak's answer could not be verified.") from exc
-            if access.subject != identity["sub"]:
-                raise SignInFailed("Keycloak's answer could not be verified.")
+            tokens, access = await self.verified(code, attempt["code_verifier"], attempt["nonce"])
             if slug not in access.organizations:
                 raise SignInFailed("Your account is not a member of this organisation.")
             ticket = secrets.token_urlsafe(32)

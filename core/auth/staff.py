@@ -1,9 +1,11 @@
-"""Finding the staff member behind a verified identity, within the current tenant."""
+"""Finding the staff member behind a verified identity, and staff by id, in the current tenant."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from core.audit import services as audit
 from core.auth.tables import StaffMember
@@ -48,3 +50,14 @@ async def staff_for_identity(
     )
     invited["subject"] = subject
     return invited
+
+
+async def staff_names(ids: Iterable[UUID | None]) -> dict[UUID | None, str]:
+    """Display names (else e-mail addresses) of the staff ``ids``, in one query."""
+    wanted = list({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = await StaffMember.select(
+        StaffMember.id, StaffMember.display_name, StaffMember.email
+    ).where(StaffMember.id.is_in(wanted))
+    return {row["id"]: row["display_name"] or row["email"] for row in rows}

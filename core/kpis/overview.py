@@ -18,11 +18,11 @@ from piccolo.querystring import QueryString
 
 from core import clock
 from core.access import services as access
+from core.auth.staff import staff_names
 from core.cases.services import DUE_SOON
 from core.cases.tables import Case
 from core.kpis.schemas import DeadlineWatch, Escalation, Overview, Workload
 from core.kpis.services import named
-from core.quality.services import staff_names
 
 #: Statuses in which a case is no longer worked: answered, closed or withdrawn.
 FINISHED = ("responded", "closed", "withdrawn")

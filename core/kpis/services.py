@@ -31,11 +31,11 @@ from piccolo.querystring import QueryString
 
 from core import clock
 from core.access import services as access
+from core.auth.staff import staff_names
 from core.cases.tables import Case
 from core.deadlines.services import ACKNOWLEDGEMENT
 from core.errors import InvalidInput
 from core.kpis.schemas import Kpi, KpiReport, Period
-from core.quality.services import staff_names
 from core.routing.tables import Team
 
 PERIODS: tuple[str, ...] = get_args(Period)

@@ -10,17 +10,13 @@ pass through the browser (the state, the cookie) are stored as their SHA-256.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
-from core.auth.oidc import ATTEMPT_LIFETIME, KeycloakSignIn, SignInFailed
+from core.auth.oidc import ATTEMPT_LIFETIME, KeycloakSignIn, SignInFailed, safe_next
 from core.auth.principal import PLATFORM_ADMIN, Principal
 from core.auth.sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, digest
-from core.auth.tokens import InvalidToken
 from core.platform.tables import PlatformLoginAttempt, PlatformSession
 
 log = logging.getLogger(__name__)
@@ -34,40 +30,26 @@ _TOUCH_AFTER = timedelta(minutes=1)
 
 def safe_platform_next(path: str | None) -> str:
     """``path`` if it stays on this host, else the platform's home page."""
-    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
-        return path[:2000]
-    return HOME
+    return safe_next(path, HOME)[:2000]
 
 
 async def begin(sign_in: KeycloakSignIn, next_path: str | None) -> str:
     """Record an operator's sign-in attempt; return Keycloak's login URL."""
-    state = secrets.token_urlsafe(32)
-    verifier = secrets.token_urlsafe(64)
-    nonce = secrets.token_urlsafe(24)
+    # No organisation scope: an operator belongs to the platform, not to a tenant.
+    challenge = sign_in.challenge("openid profile email")
     now = datetime.now(UTC)
     await PlatformLoginAttempt.delete().where(PlatformLoginAttempt.expires_at < now)
     await PlatformLoginAttempt.insert(
         PlatformLoginAttempt(
-            id=digest(state),
-            code_verifier=verifier,
-            nonce=nonce,
+            id=digest(challenge.state),
+            code_verifier=challenge.verifier,
+            nonce=challenge.nonce,
             next_path=safe_platform_next(next_path),
             created_at=now,
             expires_at=now + ATTEMPT_LIFETIME,
         )
     )
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    query = {
-        "client_id": sign_in.settings.web_client_id,
-        "response_type": "code",
-        "redirect_uri": sign_in.callback_url,
-        "scope": "openid profile email",
-        "state": state,
-        "nonce": nonce,
-        "code_challenge": challenge.rstrip(b"=").decode(),
-        "code_challenge_method": "S256",
-    }
-    return f"{sign_in.authorize_url}?{urlencode(query)}"
+    return challenge.url
 
 
 async def is_platform_attempt(state: str) -> bool:
@@ -91,14 +73,7 @@ async def complete(sign_in: KeycloakSignIn, *, state: str, code: str) -> tuple[s
     if not rows:
         raise SignInFailed("This sign-in link has expired. Please sign in again.")
     attempt = rows[0]
-    tokens = await sign_in.exchange(code, attempt["code_verifier"])
-    try:
-        identity = await sign_in.verifier.id_token(tokens["id_token"], nonce=attempt["nonce"])
-        access = await sign_in.verifier.access_token(tokens["access_token"])
-    except (InvalidToken, KeyError) as exc:
-        raise SignInFailed("Keycloak's answer could not be verified.") from exc
-    if access.subject != identity["sub"]:
-        raise SignInFailed("Keycloak's answer could not be verified.")
+    tokens, access = await sign_in.verified(code, attempt["code_verifier"], attempt["nonce"])
     secret = await start(
         subject=access.subject,
         email=access.email if access.email_verified else None,

@@ -11,7 +11,7 @@ is told, and reads the scores and the comments meant for them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -22,7 +22,7 @@ from core import clock
 from core.access import services as access
 from core.audit import services as audit
 from core.auth.principal import Principal
-from core.auth.tables import StaffMember
+from core.auth.staff import staff_names
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.notify.services import notify
@@ -266,14 +266,3 @@ async def _reviews(where: QueryString, *, newest: str = "sampled_at") -> list[Re
 def _scores(value: Any) -> dict[str, int | None]:
     loaded = json.loads(value) if isinstance(value, str) else value
     return dict(loaded or {})
-
-
-async def staff_names(ids: Iterable[UUID | None]) -> dict[UUID | None, str]:
-    """Display names (else e-mail addresses) of the staff ``ids``, in one query."""
-    wanted = list({i for i in ids if i is not None})
-    if not wanted:
-        return {}
-    rows = await StaffMember.select(
-        StaffMember.id, StaffMember.display_name, StaffMember.email
-    ).where(StaffMember.id.is_in(wanted))
-    return {row["id"]: row["display_name"] or row["email"] for row in rows}

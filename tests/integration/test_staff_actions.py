@@ -84,6 +84,21 @@ async def to_investigating(handler: Browser, case: dict[str, Any]) -> None:
     )
 
 
+async def to_approved(
+    handler: Browser, supervisor: Browser, case: dict[str, Any], outcome: str
+) -> None:
+    """From a new case to one whose decision (proposed by ``handler``) is approved."""
+    await to_investigating(handler, case)
+    done(
+        await handler.post(page_path(case) + "/actions/propose_decision", {"outcome": outcome}),
+        "action_propose_decision",
+    )
+    done(
+        await supervisor.post(page_path(case) + "/actions/approve_decision"),
+        "action_approve_decision",
+    )
+
+
 async def test_acknowledging_from_the_page_sends_the_letter_and_says_so(
     client: Client, tenant: TenantHandle, handler: Browser
 ):
@@ -334,17 +349,7 @@ async def test_a_letter_without_the_plugins_required_content_is_not_sent(
     async with tenant_transaction(slug=tenant.slug):
         await enable_plugin(ombudsman.PLUGIN_INFO.name, actor="test")
     case = await register(client, tenant)
-    await to_investigating(handler, case)
-    done(
-        await handler.post(
-            page_path(case) + "/actions/propose_decision", {"outcome": "not_upheld"}
-        ),
-        "action_propose_decision",
-    )
-    done(
-        await supervisor.post(page_path(case) + "/actions/approve_decision"),
-        "action_approve_decision",
-    )
+    await to_approved(handler, supervisor, case, "not_upheld")
     bare = "We found no fault."
     preview = await handler.post(
         page_path(case) + "/response", {"intent": "preview", "response": bare}
@@ -402,9 +407,7 @@ async def test_the_response_draft_api_lists_requirements(
     async with tenant_transaction(slug=tenant.slug):
         await enable_plugin(ombudsman.PLUGIN_INFO.name, actor="test")
     case = await register(client, tenant)
-    await to_investigating(handler, case)
-    await handler.post(page_path(case) + "/actions/propose_decision", {"outcome": "upheld"})
-    await supervisor.post(page_path(case) + "/actions/approve_decision")
+    await to_approved(handler, supervisor, case, "upheld")
     draft = await client.post(
         f"/api/v1/cases/{case['reference']}/response-draft",
         json={"response": "Refer it to the Ombudsman if you wish.", "vouched": ["called"]},
@@ -432,9 +435,7 @@ async def test_an_appeal_is_opened_reviewed_and_answered_from_the_page(
     client: Client, tenant: TenantHandle, handler: Browser, supervisor: Browser
 ):
     case = await register(client, tenant)
-    await to_investigating(handler, case)
-    await handler.post(page_path(case) + "/actions/propose_decision", {"outcome": "not_upheld"})
-    await supervisor.post(page_path(case) + "/actions/approve_decision")
+    await to_approved(handler, supervisor, case, "not_upheld")
     done(
         await handler.post(
             page_path(case) + "/response", {"intent": "send", "response": "No fault found."}

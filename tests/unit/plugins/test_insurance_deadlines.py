@@ -6,7 +6,6 @@ Good Friday 3 April, Easter Monday 6 April, early May 4 May), never from the cod
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import plugins.insurance
-from core.sdk import CaseView, TenantView
+from core.sdk import TenantView
 from plugins.insurance.deadlines import (
     ENGLAND_AND_WALES,
     final_response_due,
@@ -22,6 +21,7 @@ from plugins.insurance.deadlines import (
     fos_referral_by,
     src_due,
 )
+from tests.unit.plugins.views import case_view, tenant_view
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -123,35 +123,11 @@ def test_a_receipt_time_without_a_zone_is_refused() -> None:
 
 
 def tenant(**settings: Any) -> TenantView:
-    return TenantView(
-        id=uuid.uuid4(),
-        slug="insurer",
-        name="Insurer",
-        timezone="Europe/London",
-        default_language="en",
-        sector="insurance",
-        plugin_settings={"insurance": settings} if settings else {},
-    )
-
-
-def case(received_at: datetime) -> CaseView:
-    return CaseView(
-        id=uuid.uuid4(),
-        reference="C-1",
-        status="registered",
-        channel="web",
-        subject="Claim refused",
-        description="My claim was refused without reasons.",
-        category=None,
-        severity="normal",
-        confidentiality="standard",
-        language="en",
-        received_at=received_at,
-    )
+    return tenant_view("insurance", "insurance", **settings)
 
 
 def rules(view: TenantView, received_at: datetime) -> dict[str, Any]:
-    answer = plugins.insurance.querela_register_deadlines(tenant=view, case=case(received_at))
+    answer = plugins.insurance.querela_register_deadlines(tenant=view, case=case_view(received_at))
     return {rule.kind: rule for rule in answer}
 
 

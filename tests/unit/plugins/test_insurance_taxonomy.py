@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
 
 import plugins.insurance
 from core.sdk import CaseView, IntakeSubmission, TaxonomyEntry, TenantView
 from plugins.insurance.impartiality import FIELD, STAFF_FIELD
+from tests.unit.plugins.views import case_view, tenant_view
 
 CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 
 
 def tenant(**settings: object) -> TenantView:
-    return TenantView(
-        id=uuid.uuid4(),
-        slug="insurer",
-        name="Example Insurance",
-        timezone="Europe/London",
-        default_language="en",
-        plugin_settings={"insurance": settings},
-    )
+    return tenant_view("insurance", **settings)
 
 
 def terms(jurisdiction: str | None) -> list[TaxonomyEntry]:
@@ -104,20 +96,7 @@ def test_uk_and_us_terms_do_not_mix():
 
 
 def view(**fields: object) -> CaseView:
-    return CaseView(
-        id=uuid.uuid4(),
-        reference="INS-2026-000001",
-        status="new",
-        channel="web",
-        subject="Claim refused",
-        description="The adjuster was rude.",
-        category=None,
-        severity="normal",
-        confidentiality="standard",
-        language="en",
-        received_at=datetime(2026, 1, 5, 9, tzinfo=UTC),
-        fields=fields,
-    )
+    return case_view(**fields)
 
 
 def submission(**fields: object) -> IntakeSubmission:

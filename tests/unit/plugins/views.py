@@ -1,0 +1,42 @@
+"""What a sector plugin's hooks are called with, built for unit tests of the hooks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from core.sdk import CaseView, TenantView
+
+
+def tenant_view(plugin: str, sector: str | None = None, **settings: Any) -> TenantView:
+    """A tenant in London that gave ``plugin`` the ``settings`` (none: the plugin's defaults)."""
+    return TenantView(
+        id=uuid.uuid4(),
+        slug="example",
+        name="Example Organisation",
+        timezone="Europe/London",
+        default_language="en",
+        sector=sector,
+        plugin_settings={plugin: settings} if settings else {},
+    )
+
+
+def case_view(
+    received_at: datetime = datetime(2026, 1, 5, 9, tzinfo=UTC), **fields: Any
+) -> CaseView:
+    """A new standard case received at ``received_at``, with intake ``fields``."""
+    return CaseView(
+        id=uuid.uuid4(),
+        reference="C-2026-000001",
+        status="received",
+        channel="web",
+        subject="Claim refused",
+        description="My claim was refused without reasons.",
+        category=None,
+        severity="normal",
+        confidentiality="standard",
+        language="en",
+        received_at=received_at,
+        fields=fields,
+    )
