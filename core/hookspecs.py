@@ -113,6 +113,19 @@ def querela_register_deadlines(tenant: TenantView, case: CaseView) -> Sequence[D
     """
 
 
+@hookspec
+def querela_register_answer_deadlines(  # type: ignore[empty-body]
+    tenant: TenantView, case: CaseView
+) -> Sequence[DeadlineRule]:
+    """Deadlines that start when the case is answered, e.g. the time to go to an ombudsman.
+
+    Fires: when the written answer of the case, or of one of its appeal levels, is
+    sent (``case.answered_at`` and ``case.appeal_level`` say which). ``tenant``: the
+    tenant. ``case``: the case as answered. Returns: deadlines with their due times
+    (a kind the case already has is left as it is). Calling mode: all results are collected.
+    """
+
+
 # -- routing ---------------------------------------------------------------------------
 
 

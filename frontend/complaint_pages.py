@@ -81,7 +81,11 @@ async def _intake_fields() -> list[IntakeField]:
     contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
     hook = "querela_register_intake_fields"
     declared = contributions.items(await contributions.call(hook), hook, IntakeField)
-    return [spec for _, spec in declared if not spec.channels or "web" in spec.channels]
+    return [
+        spec
+        for _, spec in declared
+        if spec.at_intake and (not spec.channels or "web" in spec.channels)
+    ]
 
 
 def _plugin_values(form: FormMultiDict, specs: list[IntakeField]) -> dict[str, str]:

@@ -9,7 +9,7 @@ reports on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -86,35 +86,34 @@ class Contributions:
             raise InvalidInput(issue.field, issue.message)
         return clean
 
+    async def changed_fields(
+        self, current: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``current`` field values with ``changes`` checked and applied; None or "" clears one.
+
+        Any field a plugin declares may be changed, those asked at intake and those
+        staff record while handling the case (``at_intake`` false) alike.
+        """
+        declared = self.items(
+            await self.call("querela_register_intake_fields"),
+            "querela_register_intake_fields",
+            IntakeField,
+        )
+        known = {spec.name: spec for _, spec in declared}
+        merged = dict(current)
+        for name, value in changes.items():
+            spec = known.get(name)
+            if spec is None:
+                raise InvalidInput(f"fields.{name}", "is not a field of this organisation's cases")
+            if value is None or value == "":
+                merged.pop(name, None)
+                continue
+            merged[name] = checked_value(f"fields.{name}", spec.type, value, choices=spec.choices)
+        return merged
+
     async def apply_to(self, case: CaseView) -> str:
         """Store deadlines and flags the plugins set for ``case``; return its confidentiality."""
-        deadlines = self.items(
-            await self.call("querela_register_deadlines", case=case),
-            "querela_register_deadlines",
-            DeadlineRule,
-        )
-        seen: set[str] = set()
-        for source, rule in deadlines:
-            if rule.due_at.tzinfo is None or rule.kind in seen:
-                self.failures.append(
-                    HookFailure(source, "querela_register_deadlines", "error", "InvalidResult")
-                )
-                continue
-            seen.add(rule.kind)
-            await Deadline.insert(
-                Deadline(
-                    id=uuid7(),
-                    tenant_id=self.tenant.id,
-                    case_id=case.id,
-                    kind=rule.kind,
-                    label=rule.label,
-                    due_at=rule.due_at.astimezone(UTC),
-                    source=source,
-                    citation=rule.citation,
-                    counting=rule.counting,
-                    pausable=rule.pausable,
-                )
-            )
+        await self.add_deadlines(case, "querela_register_deadlines")
         risks = self.items(
             await self.call("querela_register_risk_flags", case=case),
             "querela_register_risk_flags",
@@ -149,6 +148,45 @@ class Contributions:
             ).where(Case.id == case.id)
         await self.call("querela_on_case_registered", case=case)
         return level
+
+    async def add_deadlines(self, case: CaseView, hook: str) -> list[str]:
+        """Store the deadlines ``hook`` gives for ``case``; return the kinds added.
+
+        A rule without a time zone, or a second rule of one kind, is a plugin
+        failure; a kind the case already has is left as it is.
+        """
+        rules = self.items(await self.call(hook, case=case), hook, DeadlineRule)
+        taken = {
+            row["kind"]
+            for row in await Deadline.select(Deadline.kind).where(Deadline.case_id == case.id)
+        }
+        seen: set[str] = set()
+        added: list[str] = []
+        for source, rule in rules:
+            if rule.due_at.tzinfo is None or rule.kind in seen:
+                self.failures.append(HookFailure(source, hook, "error", "InvalidResult"))
+                continue
+            seen.add(rule.kind)
+            if rule.kind in taken:
+                continue
+            await Deadline.insert(
+                Deadline(
+                    id=uuid7(),
+                    tenant_id=self.tenant.id,
+                    case_id=case.id,
+                    kind=rule.kind,
+                    label=rule.label,
+                    due_at=rule.due_at.astimezone(UTC),
+                    source=source,
+                    citation=rule.citation,
+                    counting=rule.counting,
+                    pausable=rule.pausable,
+                    watched=rule.watched,
+                    met_by=[str(kind)[:40] for kind in rule.met_by],
+                )
+            )
+            added.append(rule.kind)
+        return added
 
     async def record_failures(self, case_id: UUID) -> None:
         """Flag the case and audit each plugin failure seen for it."""
@@ -209,7 +247,7 @@ def _checked_fields(specs: Sequence[IntakeField], submission: IntakeSubmission) 
         applies = not spec.channels or submission.channel in spec.channels
         value = submission.fields.get(spec.name)
         if value is None or value == "":
-            if spec.required and applies:
+            if spec.required and applies and spec.at_intake:
                 raise InvalidInput(f"fields.{spec.name}", "is required")
             continue
         clean[spec.name] = checked_value(

@@ -85,6 +85,9 @@ class CaseChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: Raised by anyone who triages; lowered only by a supervisor, never below what the
     #: case's plugins require.
     confidentiality: Confidentiality | None = None
+    #: Values of the plugins' fields to set (null or "" clears one); the others stay.
+    #: Includes the fields staff record while handling a case, e.g. redress paid.
+    fields: Annotated[dict[str, Any], Meta(max_length=50)] | None = None
 
 
 class BreakGlass(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -140,6 +143,8 @@ class DeadlineOut(msgspec.Struct, kw_only=True):
     original_due_at: datetime | None = None
     #: Since when the clock stands still (the case is on hold); ``due_at`` moves on resume.
     paused_since: datetime | None = None
+    #: False for a window that is shown but never chased: no reminder, no breach.
+    watched: bool = True
 
 
 class FlagOut(msgspec.Struct, kw_only=True):

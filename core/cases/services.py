@@ -88,7 +88,7 @@ _SUMMARY_COLUMNS = (
 async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
     """Register a complaint: give it a reference, record its parties and text, audit it."""
     tenant = current_tenant()
-    now = datetime.now(UTC)
+    now = clock.now()
     received_at = _received_at(new.received_at, now)
     subject = _required_text("subject", new.subject)
     description = _required_text("description", new.description)
@@ -237,7 +237,39 @@ async def case_view(case_id: UUID) -> CaseView:
             for p in parties
         ),
         fields=MappingProxyType(_json(case["fields"])),
+        appeal_level=case["appeal_level"],
+        answered_at=case["answered_at"],
+        closed_at=case["closed_at"],
+        outcome=await _outcome(case_id),
     )
+
+
+async def _outcome(case_id: UUID) -> str | None:
+    """The approved outcome of the case's first decision (level 0), if it has one."""
+    rows = await Case.raw(
+        "SELECT outcome FROM case_decision WHERE case_id = {} AND level = 0"
+        " AND state = 'approved' ORDER BY reviewed_at DESC LIMIT 1",
+        case_id,
+    )
+    return rows[0]["outcome"] if rows else None
+
+
+async def add_answer_deadlines(case_id: UUID) -> list[str]:
+    """Deadlines the tenant's plugins start when the case is answered; the kinds added.
+
+    E.g. the complainant's time to go to an ombudsman. Called in the transaction
+    that sends the answer; a plugin that fails becomes a flag on the case.
+    """
+    host = plugin_host()
+    plugins = await tenant_plugins(host)
+    if not plugins.enabled:
+        return []
+    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    added = await contributions.add_deadlines(
+        await case_view(case_id), "querela_register_answer_deadlines"
+    )
+    await contributions.record_failures(case_id)
+    return added
 
 
 async def read_case(key: str, *, actor: str) -> CaseDetail:
@@ -341,7 +373,7 @@ def _by_next_deadline(cases: Any, before: str | None, limit: int) -> Any:
         " SELECT s.*, coalesce(n.next_due, 'infinity'::timestamptz) AS sort_key"
         " FROM ({}) AS s LEFT JOIN ("
         "  SELECT case_id, min(due_at) AS next_due FROM deadline"
-        "  WHERE met_at IS NULL AND paused_since IS NULL GROUP BY case_id"
+        "  WHERE met_at IS NULL AND watched AND paused_since IS NULL GROUP BY case_id"
         " ) AS n ON n.case_id = s.id"
         ") AS s WHERE {} ORDER BY sort_key, s.id LIMIT {}",
         cases.querystrings[0],
@@ -399,7 +431,7 @@ async def deadline_states(case_ids: Sequence[UUID]) -> dict[UUID, DeadlineState]
                bool_or(paused_since IS NOT NULL) AS paused,
                min(due_at) FILTER (WHERE paused_since IS NULL) AS next_due_at
           FROM deadline
-         WHERE case_id = ANY({}) AND met_at IS NULL
+         WHERE case_id = ANY({}) AND met_at IS NULL AND watched
          GROUP BY case_id
         """,
         now,
@@ -435,6 +467,10 @@ async def update_case(
         values[Case.category] = changes.category
     if changes.severity is not None:
         values[Case.severity] = changes.severity
+    changed_fields: list[str] = []
+    if changes.fields:
+        values[Case.fields] = json.dumps(await _changed_fields(case_id, changes.fields))
+        changed_fields = sorted(changes.fields)
     if not values:
         raise InvalidInput("body", "names no field to change")
     values[Case.updated_at] = datetime.now(UTC)
@@ -450,9 +486,23 @@ async def update_case(
         "case.updated",
         actor=actor,
         case_id=case_id,
-        detail={"fields": sorted(c._meta.name for c in values if c is not Case.updated_at)},
+        detail={
+            "fields": sorted(c._meta.name for c in values if c is not Case.updated_at),
+            # Names only: a value may be personal.
+            **({"plugin_fields": changed_fields} if changed_fields else {}),
+        },
     )
     return await case_detail(case_id)
+
+
+async def _changed_fields(case_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:
+    row = await Case.select(Case.fields).where(Case.id == case_id).first()
+    if row is None:
+        raise NotFound("no such case")
+    host = plugin_host()
+    plugins = await tenant_plugins(host)
+    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    return await contributions.changed_fields(_json(row["fields"]), changes)
 
 
 async def _confidentiality(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from piccolo.columns import (
     JSONB,
     UUID,
+    Array,
     BigInt,
     Boolean,
     Integer,
@@ -49,6 +50,8 @@ class Case(TenantScoped, Table, tablename="cases"):
     #: The status to return to when a paused (on hold / escalated) case resumes.
     status_before_pause = Varchar(length=30, null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    #: When the written answer of level 0 (the final response) was first sent.
+    answered_at = Timestamptz(null=True, default=None)
     #: Who put the complaint in: ``staff:<id>``, ``mail``, ``public``, ``api-key:<id>``.
     entered_by = Varchar(length=200)
     #: What the person who entered it said about how it arrived ("letter dated 20 Nov").
@@ -134,6 +137,10 @@ class Deadline(TenantScoped, Table, tablename="deadline"):
     citation = Varchar(length=200, default="")
     counting = Varchar(length=200, default="")
     pausable = Boolean(default=True)
+    #: Reminded and paged when it passes; False for a window that is only shown.
+    watched = Boolean(default=True)
+    #: Kinds of letter that meet it when one goes out before it is due.
+    met_by = Array(base_column=Varchar(length=40), default=[])
     met_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     #: The due time first set; None until a clock stop or an extension moves ``due_at``.

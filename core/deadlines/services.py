@@ -96,6 +96,28 @@ async def mark_met(case_id: UUID, kind: str) -> bool:
     return bool(met)
 
 
+async def meet_by_letter(case_id: UUID, kind: str) -> list[str]:
+    """Mark met the case's deadlines a letter of ``kind`` meets, if they are not yet due.
+
+    Those whose ``met_by`` names the kind (e.g. a summary resolution window and the
+    final response): one that has passed stays unmet, which is what it means that
+    the letter came too late for it.
+    """
+    now = clock.now()
+    met = await Deadline.raw(
+        """
+        UPDATE deadline SET met_at = {}, paused_since = NULL
+         WHERE case_id = {} AND {} = ANY(met_by) AND met_at IS NULL AND due_at >= {}
+        RETURNING kind
+        """,
+        now,
+        case_id,
+        kind,
+        now,
+    )
+    return sorted(row["kind"] for row in met)
+
+
 async def stop_clocks(case_id: UUID, reason: str, actor: str) -> list[str]:
     """Stop the clocks of the case's pausable, unmet deadlines; return their kinds.
 

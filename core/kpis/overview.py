@@ -33,7 +33,7 @@ _DEADLINES = """
 SELECT cases.id AS case_id, cases.reference, cases.subject, cases.assignee_staff_id,
        d.kind, d.label, d.due_at, d.due_at < {now} AS breached
   FROM deadline d JOIN cases ON cases.id = d.case_id
- WHERE d.met_at IS NULL AND d.paused_since IS NULL AND d.due_at < {soon}
+ WHERE d.met_at IS NULL AND d.watched AND d.paused_since IS NULL AND d.due_at < {soon}
    AND cases.status <> ALL({finished}) AND ({seen})
  ORDER BY d.due_at, d.id
  LIMIT {limit}
@@ -72,7 +72,7 @@ SELECT cases.assignee_staff_id AS staff_id, count(*) AS open,
   LEFT JOIN (SELECT case_id, bool_or(due_at < {now}) AS breached,
                     bool_or(due_at >= {now} AND due_at < {soon}) AS due_soon
                FROM deadline
-              WHERE met_at IS NULL AND paused_since IS NULL AND due_at < {soon}
+              WHERE met_at IS NULL AND watched AND paused_since IS NULL AND due_at < {soon}
               GROUP BY case_id) AS d ON d.case_id = cases.id
  WHERE cases.status <> ALL({finished}) AND ({seen})
  GROUP BY cases.assignee_staff_id

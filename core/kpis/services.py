@@ -55,7 +55,7 @@ WITH due AS MATERIALIZED (
      WHERE ((d.met_at >= {since} AND d.met_at < {until})
             OR (d.met_at IS NULL AND d.paused_since IS NULL
                 AND d.due_at >= {since} AND d.due_at < {until}))
-       AND ({team}) AND ({seen})
+       AND d.watched AND ({team}) AND ({seen})
 ),
 events AS (
     SELECT cases.assignee_staff_id AS person, cases.team_id AS team, 'received' AS kind,

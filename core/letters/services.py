@@ -23,7 +23,14 @@ from core.tenancy.context import current_tenant
 from core.text import has_control_characters
 
 #: Kinds of letter the core sends.
-KINDS = ("acknowledgement", "final_response", "appeal_response", "survey_invitation")
+KINDS = (
+    "acknowledgement",
+    "holding_response",
+    "summary_resolution",
+    "final_response",
+    "appeal_response",
+    "survey_invitation",
+)
 #: Languages a tenant can word its letters in.
 LANGUAGES = ("en", "de", "ru", "et")
 #: Longest subject (the column's width) and body a tenant's template may have.
@@ -121,6 +128,79 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "Registreerisime selle viitenumbriga {{ reference }}; palun märkige see igasse "
         "kirja, mille meile saadate.\n\n"
         "Uurime asja ja vastame teile kirjalikult.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("holding_response", "en"): (
+        "Your complaint {{ reference }}: our answer is not ready yet",
+        "Dear {{ complainant }},\n\n"
+        "we have not yet finished looking into your complaint {{ reference }} of "
+        "{{ received_date }}, and we are sorry for the wait.\n\n"
+        "{{ response }}\n\n"
+        "We will write to you again with our answer.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("holding_response", "de"): (
+        "Ihre Beschwerde {{ reference }}: unsere Antwort steht noch aus",
+        "Guten Tag{% if complainant %} {{ complainant }}{% endif %},\n\n"
+        "wir haben die Prüfung Ihrer Beschwerde {{ reference }} vom {{ received_date }} "
+        "noch nicht abgeschlossen und bitten um Entschuldigung für die Wartezeit.\n\n"
+        "{{ response }}\n\n"
+        "Wir schreiben Ihnen wieder, sobald unsere Antwort vorliegt.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("holding_response", "ru"): (
+        "Ваша жалоба {{ reference }}: ответ ещё готовится",
+        "Здравствуйте{% if complainant %}, {{ complainant }}{% endif %}!\n\n"
+        "Мы ещё не завершили рассмотрение вашей жалобы {{ reference }} от "
+        "{{ received_date }} и приносим извинения за ожидание.\n\n"
+        "{{ response }}\n\n"
+        "Мы напишем вам снова, когда ответ будет готов.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("holding_response", "et"): (
+        "Teie kaebus {{ reference }}: vastus on alles koostamisel",
+        "Lugupeetud {{ complainant }}\n\n"
+        "Me ei ole teie {{ received_date }} esitatud kaebuse {{ reference }} läbivaatamist "
+        "veel lõpetanud ja vabandame ootamise pärast.\n\n"
+        "{{ response }}\n\n"
+        "Kirjutame teile uuesti, kui vastus on valmis.\n\n"
+        "{{ organisation }}\n",
+    ),
+    ("summary_resolution", "en"): (
+        "Your complaint {{ reference }} is resolved",
+        "Dear {{ complainant }},\n\n"
+        "thank you for letting us put right what you complained about on {{ received_date }} "
+        "(reference {{ reference }}). As agreed, we consider the complaint resolved.\n\n"
+        "{{ response }}\n\n"
+        "{% if redress %}Redress: {{ redress }}\n\n{% endif %}"
+        "{{ organisation }}\n",
+    ),
+    ("summary_resolution", "de"): (
+        "Ihre Beschwerde {{ reference }} ist erledigt",
+        "Guten Tag{% if complainant %} {{ complainant }}{% endif %},\n\n"
+        "vielen Dank, dass wir Ihr Anliegen vom {{ received_date }} (Aktenzeichen "
+        "{{ reference }}) klären konnten. Wie besprochen betrachten wir die Beschwerde als "
+        "erledigt.\n\n"
+        "{{ response }}\n\n"
+        "{% if redress %}Ausgleich: {{ redress }}\n\n{% endif %}"
+        "{{ organisation }}\n",
+    ),
+    ("summary_resolution", "ru"): (
+        "Ваша жалоба {{ reference }} урегулирована",
+        "Здравствуйте{% if complainant %}, {{ complainant }}{% endif %}!\n\n"
+        "Благодарим за возможность исправить то, на что вы пожаловались {{ received_date }} "
+        "(номер {{ reference }}). Как мы договорились, мы считаем жалобу урегулированной.\n\n"
+        "{{ response }}\n\n"
+        "{% if redress %}Возмещение: {{ redress }}\n\n{% endif %}"
+        "{{ organisation }}\n",
+    ),
+    ("summary_resolution", "et"): (
+        "Teie kaebus {{ reference }} on lahendatud",
+        "Lugupeetud {{ complainant }}\n\n"
+        "Täname, et saime lahendada teie {{ received_date }} esitatud kaebuse "
+        "(viitenumber {{ reference }}). Nagu kokku leppisime, loeme kaebuse lahendatuks.\n\n"
+        "{{ response }}\n\n"
+        "{% if redress %}Hüvitis: {{ redress }}\n\n{% endif %}"
         "{{ organisation }}\n",
     ),
     ("final_response", "de"): (

@@ -23,6 +23,7 @@ from core.lifecycle.schemas import (
     CaseFile,
     CaseState,
     CorrespondenceIn,
+    HoldingSent,
     RecordIn,
     RecordOut,
     ResponseDraftIn,
@@ -65,6 +66,36 @@ class LifecycleController(Controller):
         tenant's plugins is unmet; sending (``respond``) is refused until then.
         """
         return await services.draft_response(key, data)
+
+    @post(
+        "/holding-response-draft",
+        status_code=HTTP_200_OK,
+        summary="See a holding response as a letter",
+    )
+    async def holding_response_draft(
+        self, key: FromPath[str], data: JSONBody[ResponseDraftIn]
+    ) -> ResponseDraftOut:
+        """The holding response ``response`` would become, and the required content it lacks.
+
+        Nothing is stored or sent.
+        """
+        return await services.draft_holding_response(key, data)
+
+    @post(
+        "/holding-response",
+        status_code=HTTP_200_OK,
+        summary="Tell the complainant the answer is not ready yet",
+    )
+    async def holding_response(
+        self, request: Request[Any, Any, Any], key: FromPath[str], data: JSONBody[ResponseDraftIn]
+    ) -> HoldingSent:
+        """Send a holding response: why the answer is not ready and when it will be.
+
+        Refused while the tenant's plugins miss something in it (e.g. the right to go
+        to the ombudsman now). Meets the deadlines that accept a holding response when
+        it goes out before they are due; the case stays open for its final response.
+        """
+        return await services.send_holding_response(key, data, guarded_principal(request))
 
     @get("/file", summary="The investigation file")
     async def file(self, key: FromPath[str]) -> CaseFile:

@@ -62,7 +62,7 @@ READS: dict[str, frozenset[str]] = {
     "propose_decision": _DECISION,
     "return_decision": frozenset({"comment"}),
     "approve_decision": frozenset({"comment"}),
-    "respond": frozenset({"response", "vouched"}),
+    "respond": frozenset({"response", "vouched", "letter"}),
     "close": frozenset(),
     "open_appeal": frozenset({"reason", "handler_email"}),
     "start_appeal_review": frozenset(),

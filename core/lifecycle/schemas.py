@@ -17,6 +17,10 @@ Title = Annotated[str, line(min_length=1, max_length=200)]
 EmailText = Annotated[str, line(max_length=320)]
 
 
+#: The letters a case's first answer can go out as.
+AnswerLetter = Literal["final_response", "summary_resolution"]
+
+
 class ActionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The details an action needs; which are required depends on the action."""
 
@@ -37,6 +41,9 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     vouched: list[Annotated[str, line(min_length=1, max_length=100)]] = msgspec.field(
         default_factory=list
     )
+    #: The letter the answer goes out as (respond): the final response, or, for a
+    #: complaint resolved within days, a summary resolution (FCA DISP 1.5).
+    letter: AnswerLetter | None = None
 
 
 class ResponseDraftIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -46,6 +53,8 @@ class ResponseDraftIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     vouched: list[Annotated[str, line(min_length=1, max_length=100)]] = msgspec.field(
         default_factory=list
     )
+    #: As for respond: the final response (default) or a summary resolution.
+    letter: AnswerLetter | None = None
 
 
 class RequirementOut(msgspec.Struct, kw_only=True):
@@ -68,6 +77,16 @@ class ResponseDraftOut(msgspec.Struct, kw_only=True):
     body: str
     requirements: list[RequirementOut]
     ready: bool
+
+
+class HoldingSent(msgspec.Struct, kw_only=True):
+    """A holding response that went out, and the deadlines it met."""
+
+    case_id: UUID
+    #: email, or letter (recorded for the post)
+    channel: str
+    sent_at: datetime
+    deadlines_met: list[str]
 
 
 class TaskIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

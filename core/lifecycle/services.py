@@ -8,18 +8,19 @@ audit event, or changes nothing at all.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 from uuid import UUID
 
 from asyncpg import UniqueViolationError
 
+from core import clock
 from core.audit import services as audit
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
 from core.cases.schemas import CorrespondenceOut
 from core.cases.sealed_rows import add_correspondence, complainant_of
-from core.cases.services import case_view, find_case_id
+from core.cases.services import add_answer_deadlines, case_view, find_case_id
 from core.cases.tables import Case, Correspondence, Deadline
 from core.crypto.fields import opened, sealed
 from core.db.engine import DB
@@ -29,7 +30,14 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.ids import uuid7
 from core.letters.requirements import check_letter, requirements
 from core.letters.services import compose
-from core.lifecycle.machine import READS, TRANSITIONS, allowed_actions, check, destination
+from core.lifecycle.machine import (
+    READS,
+    TRANSITIONS,
+    WORKERS,
+    allowed_actions,
+    check,
+    destination,
+)
 from core.lifecycle.policy import (
     Policy,
     current_policy,
@@ -46,6 +54,7 @@ from core.lifecycle.schemas import (
     CaseState,
     CorrespondenceIn,
     DecisionOut,
+    HoldingSent,
     RecordIn,
     RecordOut,
     RequirementOut,
@@ -156,7 +165,7 @@ async def _transition(case: dict[str, Any], action: str, data: ActionIn, actor: 
         changes[Case.status_before_pause] = case["status"]
     changes[Case.status] = target
     changes[Case.version] = case["version"] + 1
-    changes[Case.updated_at] = datetime.now(UTC)
+    changes[Case.updated_at] = clock.now()
     await Case.update(changes).where(Case.id == case["id"])
     detail["to"] = target
     await audit.record(f"case.{action}", actor=actor, case_id=case["id"], detail=detail)
@@ -200,7 +209,7 @@ async def _propose(
 ) -> dict[str, Any]:
     if data.outcome is None:
         raise InvalidInput("outcome", "is required to propose a decision")
-    now = datetime.now(UTC)
+    now = clock.now()
     approved = not policy.approval_required
     await CaseDecision.insert(
         CaseDecision(
@@ -239,7 +248,7 @@ def _review(state: str) -> Step:
             {
                 CaseDecision.state: state,
                 CaseDecision.reviewed_by: actor,
-                CaseDecision.reviewed_at: datetime.now(UTC),
+                CaseDecision.reviewed_at: clock.now(),
                 CaseDecision.review_comment: data.comment,
             }
         ).where(CaseDecision.id == decision["id"])
@@ -253,12 +262,12 @@ async def _respond(
 ) -> dict[str, Any]:
     if not (data.response and data.response.strip()):
         raise InvalidInput("response", "the written answer is required")
-    decision, kind, letter = await _response_letter(case, data.response)
+    decision, kind, letter = await _response_letter(case, data.response, data.letter)
     met = await check_letter(
-        case["id"], _response_kind(case), f"{letter.subject}\n{letter.body}", data.vouched
+        case["id"], _response_kind(case, kind), f"{letter.subject}\n{letter.body}", data.vouched
     )
     channel = await _send(case, letter.kind, letter.subject, letter.body, actor)
-    now = datetime.now(UTC)
+    now = clock.now()
     level = case["appeal_level"]
     if level:
         await CaseAppeal.update({CaseAppeal.decided_at: now, CaseAppeal.decided_by: actor}).where(
@@ -271,20 +280,43 @@ async def _respond(
         )
     else:
         await deadlines.mark_met(case["id"], deadlines.FINAL_RESPONSE)
+        if case["answered_at"] is None:
+            # The first answer is the one that counts (e.g. for a regulator's return).
+            await Case.update({Case.answered_at: now}).where(Case.id == case["id"])
+    met_too = await deadlines.meet_by_letter(case["id"], kind)
+    started = await add_answer_deadlines(case["id"])
     detail: dict[str, Any] = {"letter": kind, "outcome": decision["outcome"], "channel": channel}
+    if met_too:
+        detail["deadlines_met"] = met_too
+    if started:
+        detail["deadlines_started"] = started
     if met:
         detail["required_content"] = [r.code for r in met]
         detail["vouched"] = [r.code for r in met if r.vouched]
     return detail
 
 
-def _response_kind(case: dict[str, Any]) -> str:
+#: The letter that tells the complainant the answer is not ready yet.
+HOLDING = "holding_response"
+#: The short answer to a complaint resolved within days (FCA DISP 1.5).
+SUMMARY_RESOLUTION = "summary_resolution"
+
+
+def _response_kind(case: dict[str, Any], letter: str) -> str:
     """How the plugins' required-content hook names the answer this case is due."""
-    return "appeal" if case["appeal_level"] else "final"
+    if case["appeal_level"]:
+        return "appeal"
+    return "summary_resolution" if letter == SUMMARY_RESOLUTION else "final"
 
 
-async def _response_letter(case: dict[str, Any], response: str) -> tuple[dict[str, Any], str, Any]:
-    """The approved decision of the case's level and the letter that answers with it."""
+async def _response_letter(
+    case: dict[str, Any], response: str, wanted: str | None = None
+) -> tuple[dict[str, Any], str, Any]:
+    """The approved decision of the case's level and the letter that answers with it.
+
+    ``wanted`` may ask for a summary resolution instead of the final response; an
+    appeal is always answered with the appeal response.
+    """
     decision = (
         await CaseDecision.select()
         .where(
@@ -298,7 +330,12 @@ async def _response_letter(case: dict[str, Any], response: str) -> tuple[dict[st
     if decision is None:
         raise Conflict("no approved decision to answer with")
     level = case["appeal_level"]
-    kind = "appeal_response" if level else "final_response"
+    if level:
+        kind = "appeal_response"
+        if wanted == SUMMARY_RESOLUTION:
+            raise InvalidInput("letter", "an appeal is answered with the appeal response")
+    else:
+        kind = wanted or "final_response"
     letter = await _letter(
         kind,
         case,
@@ -323,10 +360,63 @@ async def draft_response(key: str, draft: ResponseDraftIn) -> ResponseDraftOut:
     case_id = await find_case_id(key, part="response draft")
     row = await Case.select().where(Case.id == case_id).first()
     assert row is not None, "find_case_id found it"
-    _, kind, letter = await _response_letter(row, draft.response)
-    found = await requirements(
-        case_id, _response_kind(row), f"{letter.subject}\n{letter.body}", draft.vouched
+    _, kind, letter = await _response_letter(row, draft.response, draft.letter)
+    return await _draft_out(case_id, _response_kind(row, kind), kind, letter, draft.vouched)
+
+
+async def draft_holding_response(key: str, draft: ResponseDraftIn) -> ResponseDraftOut:
+    """The holding response ``draft`` would become, and what the plugins still miss in it."""
+    if not draft.response.strip():
+        raise InvalidInput("response", "say why the answer is not ready and when it will be")
+    case_id = await find_case_id(key, part="response draft")
+    row = await Case.select().where(Case.id == case_id).first()
+    assert row is not None, "find_case_id found it"
+    letter = await _letter(HOLDING, row, {"response": draft.response.strip()})
+    return await _draft_out(case_id, "holding", HOLDING, letter, draft.vouched)
+
+
+async def send_holding_response(
+    key: str, draft: ResponseDraftIn, principal: Principal
+) -> HoldingSent:
+    """Tell the complainant the answer is not ready yet, why, and when it will be.
+
+    A holding response is what a regulator may accept instead of the final response
+    at its limit (FCA DISP 1.6.2R: within 8 weeks, with the right to go to the
+    ombudsman now); a deadline whose ``met_by`` names it is met when it goes out in
+    time. The case stays where it is: the final response is still owed.
+    """
+    if not principal.holds(*WORKERS):
+        raise Forbidden("only those who handle cases write to the complainant")
+    if not draft.response.strip():
+        raise InvalidInput("response", "say why the answer is not ready and when it will be")
+    case = await _lock(key)
+    _require_open(case)
+    if case["status"] in ("responded", "appealed"):
+        raise Conflict("the case has been answered; a holding response comes before the answer")
+    letter = await _letter(HOLDING, case, {"response": draft.response.strip()})
+    met = await check_letter(
+        case["id"], "holding", f"{letter.subject}\n{letter.body}", draft.vouched
     )
+    channel = await _send(case, HOLDING, letter.subject, letter.body, principal.actor)
+    deadlines_met = await deadlines.meet_by_letter(case["id"], HOLDING)
+    detail: dict[str, Any] = {"letter": HOLDING, "channel": channel}
+    if deadlines_met:
+        detail["deadlines_met"] = deadlines_met
+    if met:
+        detail["required_content"] = [r.code for r in met]
+        detail["vouched"] = [r.code for r in met if r.vouched]
+    await audit.record(
+        "case.holding_response_sent", actor=principal.actor, case_id=case["id"], detail=detail
+    )
+    return HoldingSent(
+        case_id=case["id"], channel=channel, sent_at=clock.now(), deadlines_met=deadlines_met
+    )
+
+
+async def _draft_out(
+    case_id: UUID, response_kind: str, kind: str, letter: Any, vouched: list[str]
+) -> ResponseDraftOut:
+    found = await requirements(case_id, response_kind, f"{letter.subject}\n{letter.body}", vouched)
     return ResponseDraftOut(
         kind=kind,
         language=letter.language,
@@ -350,7 +440,7 @@ async def draft_response(key: str, draft: ResponseDraftIn) -> ResponseDraftOut:
 async def _close(
     case: dict[str, Any], data: ActionIn, actor: str, changes: dict[Any, Any], policy: Policy
 ) -> dict[str, Any]:
-    changes[Case.closed_at] = datetime.now(UTC)
+    changes[Case.closed_at] = clock.now()
     invited = await invite_to_survey(case["id"], actor=actor)
     return {"survey_invited": invited}
 
@@ -370,7 +460,7 @@ async def _open_appeal(
         )
     rung = ladder[level - 1]
     tenant = current_tenant()
-    now = datetime.now(UTC)
+    now = clock.now()
     last_answer = (
         await Correspondence.select(Correspondence.occurred_at)
         .where((Correspondence.case_id == case["id"]) & (Correspondence.direction == "outbound"))
@@ -571,7 +661,7 @@ async def complete_task(key: str, task_id: UUID, principal: Principal) -> TaskOu
     """Mark a task done."""
     case = await _lock(key)
     done = (
-        await CaseTask.update({CaseTask.done_at: datetime.now(UTC)})
+        await CaseTask.update({CaseTask.done_at: clock.now()})
         .where(
             (CaseTask.id == task_id) & (CaseTask.case_id == case["id"]) & CaseTask.done_at.is_null()
         )
@@ -624,7 +714,7 @@ async def record_correspondence(
     body = item.body.strip()
     if not body:
         raise InvalidInput("body", "must not be blank")
-    now = datetime.now(UTC)
+    now = clock.now()
     occurred_at = now
     if item.occurred_at is not None:
         if item.occurred_at.tzinfo is None:

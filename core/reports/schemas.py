@@ -45,3 +45,41 @@ class CaseReport(msgspec.Struct, frozen=True, kw_only=True):
     confidentiality: list[Count]
     #: How small counts were suppressed; None when nothing is (the internal report).
     suppression: str | None = None
+
+
+class ReportDueOut(msgspec.Struct, frozen=True, kw_only=True):
+    """When a report is due for one period."""
+
+    start: date = msgspec.field(name="from")
+    end: date = msgspec.field(name="to")
+    due_on: date
+    label: str
+
+
+class ReportInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """A report the tenant can run: the core's counts, or one of its plugins' returns."""
+
+    code: str
+    title: str
+    description: str
+    #: ``core``, or the plugin that produces it.
+    source: str
+    citation: str
+    formats: list[str]
+    #: The coming periods it is due for, soonest first (regulators' returns).
+    due: list[ReportDueOut]
+
+
+class TableReport(msgspec.Struct, frozen=True, kw_only=True):
+    """A plugin's report for a period: a table, with the notes that say how it was counted."""
+
+    code: str
+    title: str
+    source: str
+    organisation: str
+    start: date = msgspec.field(name="from")
+    end: date = msgspec.field(name="to")
+    timezone: str
+    columns: list[str]
+    rows: list[list[str | int | float | bool | None]]
+    notes: list[str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from core.sdk.calendar import BusinessCalendar
@@ -75,6 +75,9 @@ class IntakeField:
     #: What each choice says, by language code then choice: ``{"en": {"n": "North wing"}}``;
     #: a choice without one shows its code.
     choice_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: False: not asked when the complaint comes in; staff record it while handling the
+    #: case (``PATCH /cases/{key}`` with ``fields``), e.g. a root cause or redress paid.
+    at_intake: bool = True
 
     def label_in(self, language: str) -> str:
         """The label in ``language``, else the plugin's own."""
@@ -113,6 +116,14 @@ class DeadlineRule:
     counting: str = ""
     #: Whether stopping the clock (waiting for the complainant) moves it.
     pausable: bool = True
+    #: Whether staff are reminded before it and supervisors paged when it passes unmet.
+    #: False for a window that is an opportunity or the complainant's own (a summary
+    #: resolution window, the time to go to an ombudsman): shown, never chased.
+    watched: bool = True
+    #: Kinds of letter whose sending meets it, when one goes out before it is due: a
+    #: summary resolution window is met by the final response ("final_response"), an
+    #: 8-week limit also by a holding response ("holding_response").
+    met_by: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,13 +202,29 @@ class LetterTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportDue:
+    """When the report for one period is due, e.g. a regulator's half-yearly return."""
+
+    period_start: date
+    period_end: date
+    due_on: date
+    #: What is due, for people: "DISP 1.10 return, 1 Jul - 31 Dec 2026".
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ReportDefinition:
     """A report a plugin can produce, e.g. a regulatory return."""
 
     code: str
     title: str
     description: str = ""
-    formats: Sequence[str] = ("csv",)
+    #: Formats the core serves it in: the table as ``json`` and ``csv``, drawn as ``pdf``.
+    formats: Sequence[str] = ("json", "csv", "pdf")
+    #: The coming periods it is due for, soonest first; shown to the tenant's admins.
+    due: Sequence[ReportDue] = ()
+    #: Where the rule comes from, e.g. "FCA DISP 1.10".
+    citation: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,3 +235,10 @@ class ReportOutput:
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
     files: dict[str, bytes] = field(default_factory=dict)
+    #: Heading of the readable (PDF) form, e.g. "Complaints return (DISP 1.10)".
+    title: str = ""
+    #: Lines printed under the table: which version of the return, how it was counted.
+    notes: Sequence[str] = ()
+    #: Set when the report cannot be made for the parameters given, saying why (e.g.
+    #: "1 Mar - 31 Aug 2027 is not a reporting period"); the caller gets it as the error.
+    problem: str = ""

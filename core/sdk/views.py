@@ -59,6 +59,14 @@ class CaseView:
     parties: tuple[PartyView, ...] = ()
     #: Values of the intake fields that plugins registered, by field name.
     fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    #: The appeal level the case is at (0: not appealed).
+    appeal_level: int = 0
+    #: When the written answer of level 0 (the final response) was first sent.
+    answered_at: datetime | None = None
+    #: When the case was closed (answered and closed, or withdrawn); None while open.
+    closed_at: datetime | None = None
+    #: The approved outcome of level 0: upheld | partly_upheld | not_upheld.
+    outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

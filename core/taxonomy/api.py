@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth.guards import principal_of, roles_required, staff_required
-from core.taxonomy.services import Kind, TermIn, TermOut, save_term, taxonomy
+from core.taxonomy.services import AnyKind, TermIn, TermOut, save_term, taxonomy
 
 
 class TaxonomyController(Controller):
@@ -19,8 +19,11 @@ class TaxonomyController(Controller):
     guards = [staff_required]
 
     @get(summary="The tenant's taxonomy")
-    async def read(self, kind: FromQuery[Kind | None] = None) -> list[TermOut]:
-        """Every term, the tenant's own first, then those its plugins offer."""
+    async def read(self, kind: FromQuery[AnyKind | None] = None) -> list[TermOut]:
+        """Every term, the tenant's own first, then those its plugins offer.
+
+        ``kind``: category, cause, product, or a kind a plugin offers (e.g. function).
+        """
         return await taxonomy(kind)
 
     @put(

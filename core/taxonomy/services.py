@@ -24,7 +24,11 @@ from core.tenancy.context import current_tenant
 from core.text import line
 
 Kind = Literal["category", "cause", "product"]
+#: The kinds a tenant keeps terms of itself; plugins may offer terms of other kinds too
+#: (a regulator's own terms, e.g. the NAIC "function" and "reason" codes).
 KINDS: tuple[Kind, ...] = ("category", "cause", "product")
+KIND_PATTERN = r"^[a-z][a-z_]{0,39}$"
+AnyKind = Annotated[str, Meta(pattern=KIND_PATTERN)]
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
 Code = Annotated[str, Meta(pattern=CODE_PATTERN)]
 
@@ -48,8 +52,11 @@ class TermOut(msgspec.Struct, kw_only=True):
     source: str
 
 
-async def taxonomy(kind: Kind | None = None) -> list[TermOut]:
-    """The tenant's terms, then its plugins' terms (a tenant's own term wins on a clash)."""
+async def taxonomy(kind: str | None = None) -> list[TermOut]:
+    """The tenant's terms, then its plugins' terms (a tenant's own term wins on a clash).
+
+    ``kind`` narrows them to one kind: one of ``KINDS`` or any kind a plugin offers.
+    """
     query = TaxonomyTerm.select().order_by(TaxonomyTerm.kind).order_by(TaxonomyTerm.code)
     if kind is not None:
         query = query.where(TaxonomyTerm.kind == kind)
@@ -165,6 +172,6 @@ async def _plugin_terms() -> list[tuple[str, TaxonomyEntry]]:
         terms.extend(
             (name, entry)
             for entry in values
-            if isinstance(entry, TaxonomyEntry) and entry.kind in KINDS
+            if isinstance(entry, TaxonomyEntry) and re.fullmatch(KIND_PATTERN, entry.kind)
         )
     return terms

@@ -26,9 +26,9 @@ FOS_EVENT_YEARS = 6
 FOS_AWARENESS_YEARS = 3
 
 
-def _require_zone(moment: datetime) -> None:
+def _require_zone(moment: datetime, name: str = "received_at") -> None:
     if moment.tzinfo is None:
-        raise ValueError("received_at needs a time zone")
+        raise ValueError(f"{name} needs a time zone")
 
 
 def counted_receipt_day(
@@ -69,6 +69,17 @@ def fos_referral_by(final_response_date: date) -> date:
     A day missing from the later month clamps to its end: 31 August -> 28 February.
     """
     return add_months(final_response_date, FOS_REFERRAL_MONTHS)
+
+
+def fos_referral_due(answered_at: datetime) -> datetime:
+    """The end of the last London day to refer to the ombudsman after the written answer.
+
+    The six months of DISP 2.8.2R run from the final response or the summary
+    resolution communication, whichever the case was answered with.
+    """
+    _require_zone(answered_at, "answered_at")
+    answered = answered_at.astimezone(LONDON).date()
+    return ENGLAND_AND_WALES.end_of_day(fos_referral_by(answered))
 
 
 def fos_outer_limit_ok(event: date, aware: date | None, complained: date) -> bool:

@@ -149,12 +149,26 @@ async def test_a_uk_insurers_taxonomy_has_the_disp_1_10_terms(
     assert {t["kind"] for t in terms} == {kind}
 
 
-async def test_a_us_insurer_has_no_disp_terms(
+async def test_a_us_insurer_gets_the_naic_functions_and_reasons_not_the_disp_terms(
     client: httpx.AsyncClient, tenant: TenantHandle, installed: None
 ) -> None:
     await insure(tenant, jurisdiction="us")
 
     response = await client.get("/api/v1/taxonomy", headers=host(tenant))
+    reasons = await client.get("/api/v1/taxonomy?kind=reason", headers=host(tenant))
 
     assert response.status_code == 200, response.text
-    assert [t for t in response.json() if t["source"] == "insurance"] == []
+    terms = [t for t in response.json() if t["source"] == "insurance"]
+    assert {t["kind"] for t in terms} == {"function", "reason"}
+    functions = {t["code"] for t in terms if t["kind"] == "function"}
+    assert functions == {
+        "underwriting",
+        "marketing_sales",
+        "claims",
+        "policyholder_service",
+        "miscellaneous",
+    }
+    assert reasons.status_code == 200
+    listed = [t for t in reasons.json() if t["source"] == "insurance"]
+    assert listed and all(t["kind"] == "reason" and t["parent"] in functions for t in listed)
+    assert {"claims.denial", "underwriting.cancellation"} <= {t["code"] for t in listed}

@@ -33,9 +33,19 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from core.app import create_app
 from core.plugins.host import plugin_host
+from core.plugins.services import enable_plugin
 from core.receipts.survey_answers import LinkSurveyIn
-from core.sdk import PluginInfo, SettingField, hookimpl
+from core.sdk import (
+    CaseView,
+    PluginInfo,
+    ReportDefinition,
+    ReportOutput,
+    SettingField,
+    TenantView,
+    hookimpl,
+)
 from core.settings import Settings
+from core.tenancy.context import tenant_transaction
 from frontend import FrontendPlugin
 from frontend.csrf import COOKIE as FORM_COOKIE
 from frontend.csrf import FIELD as FORM_TOKEN_FIELD
@@ -122,6 +132,29 @@ class SweepPlugin:
     @hookimpl
     def querela_register_settings(self) -> list[SettingField]:
         return list(self.SETTINGS)
+
+
+class SweepReports:
+    """An enabled plugin with one report, so that running a plugin report has a valid request."""
+
+    CODE = "sweep-report"
+
+    def __init__(self, name: str) -> None:
+        self.PLUGIN_INFO = PluginInfo(name=name, version="1.0.0", description="Sweep report")
+
+    @hookimpl
+    def querela_register_reports(self, tenant: TenantView) -> list[ReportDefinition]:
+        return [ReportDefinition(code=self.CODE, title="Cases by channel")]
+
+    @hookimpl
+    def querela_report_for_cases(
+        self, tenant: TenantView, code: str, cases: list[CaseView], parameters: dict[str, Any]
+    ) -> ReportOutput | None:
+        if code != self.CODE:
+            return None
+        channels = sorted({case.channel for case in cases})
+        counts = [[c, sum(case.channel == c for case in cases)] for c in channels]
+        return ReportOutput(code=code, columns=["channel", "cases"], rows=counts)
 
 
 def settings_schema(settings: tuple[SettingField, ...]) -> dict[str, Any]:
@@ -265,6 +298,13 @@ PAGE_FORMS: dict[str, dict[str, Any]] = {
         },
         "required": ["intent", "response"],
     },
+    # The plugins' case facts (frontend/staff_actions.py): the sweep's tenant declares none,
+    # so the form is its version alone (``field.<name>`` values come with a plugin).
+    "POST /staff/cases/{key}/facts": {
+        "type": "object",
+        "properties": {"version": {"type": "integer"}},
+        "required": ["version"],
+    },
     # The supervisor's quality review (frontend/supervisor_pages.py).
     "POST /staff/supervision/quality/sample": {
         "type": "object",
@@ -378,6 +418,7 @@ READ_BY_HAND: dict[str, BodyKind] = {
     "POST /staff/cases/{key}/tasks/{task_id}/done": "form",
     "POST /staff/cases/{key}/files": "multipart",
     "POST /staff/cases/{key}/response": "form",
+    "POST /staff/cases/{key}/facts": "form",
     "POST /staff/supervision/quality/sample": "form",
     "POST /staff/supervision/quality/{review_id}": "form",
     "POST /staff/admin/people/invite": "form",
@@ -542,12 +583,16 @@ REAL_VALUES: dict[str, Callable[[Sweep, Endpoint], Awaitable[str]]] = {
     "file_path": lambda *_: _fixed("querela.css"),
     "kind": lambda *_: _fixed("category"),
     "deadline_kind": lambda *_: _fixed("final_response"),
-    "code": lambda *_: _fixed("swept-term"),
+    "code": lambda _, endpoint: _fixed(
+        SweepReports.CODE if "/reports/" in endpoint.path else "swept-term"
+    ),
     # The survey page looks no token up; any well-formed one shows the form.
     "token": lambda *_: _fixed("swept-survey-link-token-0123456789"),
     "letter": lambda *_: _fixed("acknowledgement"),
     "language": lambda *_: _fixed("de"),
     "review_id": lambda sweep, _: _review_id(sweep),
+    # The core's own counts: every tenant has them (frontend/report_pages.py).
+    "report": lambda *_: _fixed("cases"),
 }
 
 
@@ -657,6 +702,11 @@ async def _admin_form(sweep: Sweep, **fields: Any) -> dict[str, Any]:
     return form
 
 
+async def _facts(sweep: Sweep) -> dict[str, Any]:
+    """The case facts form at the received case's version (with no facts, nothing changes)."""
+    return {FORM_TOKEN_FIELD: FORM_TOKEN, "version": str((await sweep.case())["version"])}
+
+
 async def _escalation(sweep: Sweep) -> dict[str, Any]:
     """An open public complaint's receipt: escalating it once makes it unescalatable."""
     complaint = {"subject": "Swept", "description": "A complaint.", "anonymous": True}
@@ -760,6 +810,7 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     "POST /staff/cases/{key}/response": lambda _: _fixed(
         {FORM_TOKEN_FIELD: FORM_TOKEN, "intent": "preview", "response": "We agree with you."}
     ),
+    "POST /staff/cases/{key}/facts": lambda sweep: _facts(sweep),
     "POST /staff/supervision/quality/sample": lambda _: _fixed(
         {FORM_TOKEN_FIELD: FORM_TOKEN, "size": "2", "period": "90d"}
     ),
@@ -901,6 +952,10 @@ async def sweep(
     reviewer = await tenant.add_staff(roles=("supervisor",))
     plugin = SweepPlugin(f"sweep-{uuid.uuid4().hex[:12]}")
     plugin_host().register(plugin)
+    reports = SweepReports(f"sweep-reports-{uuid.uuid4().hex[:12]}")
+    plugin_host().register(reports)
+    async with tenant_transaction(tenant_id=tenant.id):
+        await enable_plugin(reports.PLUGIN_INFO.name, actor="sweep")
     found = Sweep(
         app,
         keycloak,
@@ -918,6 +973,7 @@ async def sweep(
         yield found
     finally:
         plugin_host().unregister(plugin.PLUGIN_INFO.name)
+        plugin_host().unregister(reports.PLUGIN_INFO.name)
 
 
 def _platform_admin(keycloak: KeycloakInstance) -> tuple[str, str]:

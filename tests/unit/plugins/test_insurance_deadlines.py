@@ -19,6 +19,7 @@ from plugins.insurance.deadlines import (
     final_response_due,
     fos_outer_limit_ok,
     fos_referral_by,
+    fos_referral_due,
     src_due,
 )
 from tests.unit.plugins.views import case_view, tenant_view
@@ -86,6 +87,23 @@ def test_ombudsman_referral_window(final_response: date, refer_by: date) -> None
 
 
 @pytest.mark.parametrize(
+    ("answered", "refer_by"),
+    [
+        pytest.param(london(2026, 3, 2, 15), end_of(2026, 9, 2), id="worked-example"),
+        pytest.param(london(2026, 8, 31, 9), end_of(2027, 2, 28), id="worked-example-month-end"),
+        # 23:30 UTC on 1 March is 23:30 in London (GMT): still 1 March.
+        pytest.param(datetime(2026, 3, 1, 23, 30, tzinfo=UTC), end_of(2026, 9, 1), id="gmt"),
+        # 23:30 UTC on 30 April is 00:30 on 1 May in London (BST).
+        pytest.param(datetime(2026, 4, 30, 23, 30, tzinfo=UTC), end_of(2026, 11, 1), id="bst"),
+    ],
+)
+def test_ombudsman_referral_ends_with_the_london_day(
+    answered: datetime, refer_by: datetime
+) -> None:
+    assert fos_referral_due(answered) == refer_by
+
+
+@pytest.mark.parametrize(
     ("event", "aware", "complained", "in_time"),
     [
         pytest.param(
@@ -117,6 +135,8 @@ def test_a_receipt_time_without_a_zone_is_refused() -> None:
         src_due(naive, ENGLAND_AND_WALES, out_of_hours=False)
     with pytest.raises(ValueError, match="time zone"):
         final_response_due(naive)
+    with pytest.raises(ValueError, match="answered_at needs a time zone"):
+        fos_referral_due(naive)
 
 
 # -- the hook ------------------------------------------------------------------------------
@@ -132,27 +152,33 @@ def rules(view: TenantView, received_at: datetime) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("settings", "received", "final"),
+    ("settings", "received", "final", "src"),
     [
-        pytest.param({}, london(2026, 1, 2, 10), end_of(2026, 2, 27), id="defaults"),
+        pytest.param(
+            {}, london(2026, 1, 2, 10), end_of(2026, 2, 27), london(2026, 1, 7, 17), id="defaults"
+        ),
         pytest.param(
             {"jurisdiction": "uk", "out_of_hours_receipt_next_business_day": True},
             london(2026, 1, 2, 18, 30),
             end_of(2026, 2, 27),
-            id="out-of-hours-does-not-move-the-8-weeks",
+            london(2026, 1, 8, 17),
+            id="out-of-hours-moves-only-the-summary-resolution-window",
         ),
     ],
 )
-def test_a_uk_tenant_gets_the_8_week_final_response(
-    settings: dict[str, Any], received: datetime, final: datetime
+def test_a_uk_tenant_gets_the_8_week_final_response_and_the_summary_resolution_window(
+    settings: dict[str, Any], received: datetime, final: datetime, src: datetime
 ) -> None:
     found = rules(tenant(**settings), received)
 
-    # The summary resolution window is not set on cases yet: passing it is no breach.
-    assert sorted(found) == ["final_response"]
+    assert sorted(found) == ["final_response", "summary_resolution"]
     assert found["final_response"].due_at == final
     assert found["final_response"].citation == "FCA DISP 1.6.2R"
     assert not found["final_response"].pausable
+    assert found["final_response"].watched
+    # Passing the summary resolution window is no breach: it is shown, never chased.
+    assert found["summary_resolution"].due_at == src
+    assert not found["summary_resolution"].watched
 
 
 def test_a_us_tenant_gets_no_disp_deadlines() -> None:

@@ -23,13 +23,23 @@ def tenant_view(plugin: str, sector: str | None = None, **settings: Any) -> Tena
 
 
 def case_view(
-    received_at: datetime = datetime(2026, 1, 5, 9, tzinfo=UTC), **fields: Any
+    received_at: datetime = datetime(2026, 1, 5, 9, tzinfo=UTC),
+    *,
+    reference: str = "C-2026-000001",
+    answered_at: datetime | None = None,
+    closed_at: datetime | None = None,
+    outcome: str | None = None,
+    **fields: Any,
 ) -> CaseView:
-    """A new standard case received at ``received_at``, with intake ``fields``."""
+    """A standard case received at ``received_at``, with intake and handling ``fields``.
+
+    ``answered_at``, ``closed_at`` and ``outcome`` make it one that was answered,
+    closed and decided, as reports see it.
+    """
     return CaseView(
         id=uuid.uuid4(),
-        reference="C-2026-000001",
-        status="received",
+        reference=reference,
+        status="closed" if closed_at else "responded" if answered_at else "received",
         channel="web",
         subject="Claim refused",
         description="My claim was refused without reasons.",
@@ -39,4 +49,7 @@ def case_view(
         language="en",
         received_at=received_at,
         fields=fields,
+        answered_at=answered_at,
+        closed_at=closed_at,
+        outcome=outcome,
     )

@@ -1,0 +1,237 @@
+"""Reports the tenant's plugins produce (a regulator's return), served as JSON, CSV or PDF.
+
+The core picks the cases, the plugin counts them. The cases are those the caller
+may see (``core.access``) that concern the period: received before its end and
+not answered or closed before its start, so that a return can count what was
+outstanding when the period began. The plugin sees them without their narrative,
+the names of their parties or the values of sensitive fields: a count needs none
+of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from core import clock
+from core.access import services as access
+from core.audit import services as audit
+from core.cases.contributions import Contributions
+from core.cases.tables import Case
+from core.errors import Conflict, InvalidInput, NotFound
+from core.plugins.host import plugin_host
+from core.plugins.services import tenant_plugins
+from core.reports.pdf import render_table
+from core.reports.schemas import ReportDueOut, ReportInfo, TableReport
+from core.reports.services import _cell, period
+from core.sdk import CaseView, IntakeField, ReportDefinition, ReportOutput
+from core.tenancy.context import current_tenant
+
+FORMATS = ("json", "csv", "pdf")
+#: The core's own report (``core.reports.services``), listed beside the plugins'.
+CORE_REPORT = ReportInfo(
+    code="cases",
+    title="Cases received, counted",
+    description="Cases received in a period by status, category, severity, channel and"
+    " confidentiality; for the regulator with small counts suppressed.",
+    source="core",
+    citation="",
+    formats=["json", "csv"],
+    due=[],
+)
+
+_IN_SCOPE = """
+SELECT cases.id, cases.reference, cases.status, cases.channel, cases.category,
+       cases.severity, cases.confidentiality, cases.language, cases.received_at,
+       cases.fields, cases.appeal_level, cases.answered_at, cases.closed_at,
+       (SELECT x.outcome FROM case_decision x
+         WHERE x.case_id = cases.id AND x.level = 0 AND x.state = 'approved'
+         ORDER BY x.reviewed_at DESC LIMIT 1) AS outcome
+  FROM cases
+ WHERE cases.received_at < {}
+   AND (greatest(cases.answered_at, cases.closed_at) IS NULL
+        OR greatest(cases.answered_at, cases.closed_at) >= {})
+   AND ({})
+ ORDER BY cases.received_at, cases.id
+"""
+
+
+async def report_list() -> list[ReportInfo]:
+    """The core's report, then every report the tenant's enabled plugins offer."""
+    contributions = await _contributions()
+    hook = "querela_register_reports"
+    offered = contributions.items(await contributions.call(hook), hook, ReportDefinition)
+    return [CORE_REPORT] + [_info(source, d) for source, d in offered]
+
+
+async def run_report(
+    code: str, start: str | None, end: str | None, *, actor: str, output: str
+) -> TableReport:
+    """Run the plugin report ``code`` over the period; audited with the format asked for."""
+    if output not in FORMATS:
+        raise InvalidInput("format", f"is one of {', '.join(FORMATS)}")
+    contributions = await _contributions()
+    hook = "querela_register_reports"
+    offered = {
+        d.code: (source, d)
+        for source, d in contributions.items(await contributions.call(hook), hook, ReportDefinition)
+    }
+    if code not in offered:
+        raise NotFound("no such report for this organisation")
+    source, definition = offered[code]
+    if output not in definition.formats:
+        raise InvalidInput("format", f"this report comes as {', '.join(definition.formats)}")
+    first, last = period(start, end)
+    tenant = current_tenant()
+    cases = await _cases_in_scope(first, last, await _sensitive_fields(contributions))
+    outcome = await contributions.host.call(
+        "querela_report_for_cases",
+        {source},
+        tenant=contributions.tenant,
+        code=code,
+        cases=cases,
+        parameters={"from": first, "to": last},
+    )
+    produced = [value for name, value in outcome.results if isinstance(value, ReportOutput)]
+    if not produced:
+        failed = outcome.failures[0].describe() if outcome.failures else "it produced nothing"
+        raise ReportFailed(f"the report could not be produced: {failed}")
+    report = produced[0]
+    if report.problem:
+        raise InvalidInput("from", report.problem)
+    await audit.record(
+        "report.produced",
+        actor=actor,
+        detail={
+            "code": code,
+            "source": source,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "format": output,
+            "cases": len(cases),
+        },
+    )
+    return TableReport(
+        code=code,
+        title=report.title or definition.title,
+        source=source,
+        organisation=tenant.name,
+        start=first,
+        end=last,
+        timezone=tenant.timezone,
+        columns=[str(c) for c in report.columns],
+        rows=[[_plain(v) for v in row] for row in report.rows],
+        notes=[str(n) for n in report.notes],
+    )
+
+
+class ReportFailed(Conflict):
+    """The plugin failed while producing its report (the message says how, never with data)."""
+
+
+def as_csv(report: TableReport) -> str:
+    """The table as CSV with a header row; text that a spreadsheet would run is quoted."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(report.columns)
+    for row in report.rows:
+        writer.writerow(["" if v is None else _cell(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue()
+
+
+def as_pdf(report: TableReport) -> bytes:
+    """The table as a PDF a person reads, with the notes under it."""
+    return render_table(
+        title=report.title,
+        organisation=report.organisation,
+        period=(report.start, report.end),
+        timezone=report.timezone,
+        generated_at=clock.now().astimezone(current_tenant().zone),
+        columns=report.columns,
+        rows=report.rows,
+        notes=report.notes,
+    )
+
+
+def file_name(report: TableReport, output: str) -> str:
+    """``disp-1.10-return-2026-07-01-2026-12-31.csv``."""
+    return f"{report.code}-{report.start}-{report.end}.{output}"
+
+
+async def _contributions() -> Contributions:
+    host = plugin_host()
+    plugins = await tenant_plugins(host)
+    return Contributions(host=host, plugins=plugins, tenant=plugins.view())
+
+
+async def _sensitive_fields(contributions: Contributions) -> frozenset[str]:
+    hook = "querela_register_intake_fields"
+    declared = contributions.items(await contributions.call(hook), hook, IntakeField)
+    return frozenset(spec.name for _, spec in declared if spec.sensitive)
+
+
+async def _cases_in_scope(first: date, last: date, sensitive: frozenset[str]) -> list[CaseView]:
+    zone = current_tenant().zone
+    since = datetime.combine(first, time(), zone)
+    until = datetime.combine(last + timedelta(days=1), time(), zone)
+    seen = access.visible()
+    rows = await Case.raw(
+        _IN_SCOPE, until, since, seen.querystring if seen is not None else QueryString("true")
+    )
+    return [_view(row, sensitive) for row in rows]
+
+
+def _view(row: dict[str, Any], sensitive: frozenset[str]) -> CaseView:
+    fields = row["fields"]
+    values = json.loads(fields) if isinstance(fields, str) else dict(fields or {})
+    return CaseView(
+        id=row["id"],
+        reference=row["reference"],
+        status=row["status"],
+        channel=row["channel"],
+        subject="",
+        description="",
+        category=row["category"],
+        severity=row["severity"],
+        confidentiality=row["confidentiality"],
+        language=row["language"],
+        received_at=row["received_at"],
+        fields=MappingProxyType({k: v for k, v in values.items() if k not in sensitive}),
+        appeal_level=row["appeal_level"],
+        answered_at=row["answered_at"],
+        closed_at=row["closed_at"],
+        outcome=row["outcome"],
+    )
+
+
+def _info(source: str, definition: ReportDefinition) -> ReportInfo:
+    return ReportInfo(
+        code=definition.code,
+        title=definition.title,
+        description=definition.description,
+        source=source,
+        citation=definition.citation,
+        formats=[f for f in definition.formats if f in FORMATS],
+        due=[
+            ReportDueOut(start=d.period_start, end=d.period_end, due_on=d.due_on, label=d.label)
+            for d in definition.due
+        ],
+    )
+
+
+def _plain(value: Any) -> str | int | float | bool | None:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+__all__: Sequence[str] = ("as_csv", "as_pdf", "file_name", "report_list", "run_report")
