@@ -12,6 +12,9 @@ from core.cases.schemas import NewCase, OtherPartyIn, PersonIn
 from core.cases.services import register_case
 from core.cases.tables import Case
 from core.ids import uuid7
+from core.letters.services import offered_templates, own_templates, save_template
+from core.plugins.host import plugin_host
+from core.plugins.services import enable_plugin, tenant_plugins
 from core.routing.schemas import TeamChanges
 from core.routing.teams import default_team, team_out, update_team
 from core.taxonomy.services import TermIn, save_term
@@ -30,6 +33,8 @@ DEMO_ROLES = ["handler", "supervisor", "tenant-admin"]
 DEMO_SUPERVISOR_EMAIL = "demo.supervisor@example.org"
 DEMO_SUPERVISOR_ROLES = ["supervisor"]
 
+#: The sector plugin the demo runs with: an insurer under the FCA's rules (the default).
+DEMO_PLUGIN = "insurance"
 #: The demo's categories (tenant admins edit them under /api/v1/taxonomy).
 _DEMO_CATEGORIES = {
     "claims": "Claims handling",
@@ -50,6 +55,7 @@ _DEMO_CASES = [
         severity="high",
         category="claims",
         arrival_note="Call to the claims line",
+        fields={"product": "insurance_pure_protection", "cause": "general_admin"},
     ),
     NewCase(
         subject="Rude staff member at the front desk",
@@ -67,6 +73,25 @@ _DEMO_CASES = [
         category="pricing",
     ),
 ]
+
+
+async def _with_sector_plugin() -> None:
+    """Enable the demo's sector plugin and word the letters as it offers, once.
+
+    The plugin's letters carry what its rules require (the ombudsman, its website,
+    the time limit), so that the demo's answers can be sent as they are.
+    """
+    host = plugin_host()
+    if DEMO_PLUGIN not in host.infos or DEMO_PLUGIN in (await tenant_plugins(host)).enabled:
+        return
+    await enable_plugin(DEMO_PLUGIN, actor="system:demo")
+    own = await own_templates()
+    for offer in await offered_templates(host):
+        if (offer.kind, offer.language) not in own:
+            await save_template(
+                offer.kind, offer.language, offer.subject, offer.body, actor="system:demo"
+            )
+            own.add((offer.kind, offer.language))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +148,7 @@ async def ensure_demo_tenant(keycloak: KeycloakControlPlane | None) -> Demo:
                 TeamChanges(members=[DEMO_EMAIL], supervisors=[DEMO_SUPERVISOR_EMAIL]),
                 actor="system:demo",
             )
+        await _with_sector_plugin()
         if not await TaxonomyTerm.exists():
             for code, label in _DEMO_CATEGORIES.items():
                 await save_term("category", code, TermIn(label=label), actor="system:demo")

@@ -110,6 +110,9 @@ def test_dev_serves_the_api_and_keeps_data_across_restarts(
             headers=demo,
         )
         page = httpx.get(f"{base}/", headers={"host": "demo.localhost"})
+        plugins = httpx.get(f"{base}/api/v1/plugins", headers=demo).json()["items"]
+        windows = httpx.get(f"{base}/api/v1/cases/{seeded[-1]['id']}/deadlines", headers=demo)
+        reports = httpx.get(f"{base}/api/v1/reports", headers=demo).json()
         # Its worker sends mail, and its mail catcher keeps what was sent as files.
         policy = httpx.patch(f"{base}/api/v1/policy", json={"auto_acknowledge": True}, headers=demo)
         acknowledged = httpx.post(
@@ -128,6 +131,13 @@ def test_dev_serves_the_api_and_keeps_data_across_restarts(
     assert created.status_code == 201
     assert created.json()["reference"].startswith("DEMO-")
     assert "Demo Organisation" in page.text
+    # The demo is an insurer: its plugin's windows are on its cases, its return is due.
+    assert [p["enabled"] for p in plugins if p["name"] == "insurance"] == [True]
+    assert {"summary_resolution", "final_response"} <= {
+        d["kind"] for d in windows.json()["deadlines"]
+    }
+    [disp] = [r for r in reports if r["code"] == "disp-1.10-return"]
+    assert disp["due"] and disp["source"] == "insurance"
 
     with querela_dev(tmp_path / "data", keycloak) as base:
         again = httpx.get(f"{base}/api/v1/cases/{created.json()['id']}", headers=demo)
