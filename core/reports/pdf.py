@@ -16,6 +16,8 @@ from fpdf import FPDF, FontFace, XPos, YPos
 from core.bundle import document
 from core.bundle.document import FAMILY, clean, font_paths
 
+#: Units written in capitals in a heading: ``redress_paid_gbp`` -> "Redress paid GBP".
+_UNITS = {"gbp": "GBP", "usd": "USD", "eur": "EUR", "pct": "%"}
 _BODY = 8.5
 _SMALL = 7.5
 
@@ -125,7 +127,8 @@ def _widths(
     widths = []
     for i, name in enumerate(columns):
         if numeric[i]:
-            widths.append(1.0)
+            # Room for the heading's longest word, so that it never breaks inside one.
+            widths.append(max(1.0, max(len(w) for w in _heading(name).split()) / 8 + 0.25))
             continue
         longest = max((len(_shown(row[i])) for row in rows if i < len(row)), default=len(name))
         widths.append(min(max(longest, len(name), 6) / 8, 4.0))
@@ -134,8 +137,9 @@ def _widths(
 
 def _heading(name: str) -> str:
     """A column's name as people read it: ``closed_within_8_weeks`` -> "Closed within 8 weeks"."""
-    words = name.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    words = [_UNITS.get(w, w) for w in name.replace("_", " ").split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _is_number(value: Any) -> bool:
