@@ -40,7 +40,7 @@ from core.sdk import (
     ValidationIssue,
     hookimpl,
 )
-from plugins.insurance import impartiality, register, returns
+from plugins.insurance import impartiality, payments, register, returns
 from plugins.insurance.deadlines import (
     ENGLAND_AND_WALES,
     LONDON,
@@ -98,6 +98,23 @@ def querela_register_deadlines(tenant: TenantView, case: CaseView) -> Sequence[D
     if _jurisdiction(tenant) != "uk":
         return ()
     out_of_hours = _out_of_hours(tenant)
+    window = DeadlineRule(
+        kind="summary_resolution",
+        label="Summary resolution window (resolved by close of business on the 3rd business day)",
+        due_at=src_due(case.received_at, ENGLAND_AND_WALES, out_of_hours),
+        citation="FCA DISP 1.5",
+        counting="close of business (17:00 London) on the 3rd business day after the day"
+        " of receipt, England and Wales"
+        + ("; out-of-hours receipt counts from the next business day" if out_of_hours else ""),
+        pausable=False,
+        # A route the firm may take, not a limit it must meet: shown, never chased.
+        watched=False,
+        # Answering in time, with a summary resolution communication or a final
+        # response, uses the route.
+        met_by=("summary_resolution", "final_response"),
+    )
+    if payments.is_payment_service(case):
+        return (*payments.deadlines(case), window)
     return (
         DeadlineRule(
             # The core's own kind, so this rule replaces the organisation's generic one
@@ -112,22 +129,7 @@ def querela_register_deadlines(tenant: TenantView, case: CaseView) -> Sequence[D
             # DISP 1.6.2R asks for a final response or a holding response by then.
             met_by=("final_response", "holding_response"),
         ),
-        DeadlineRule(
-            kind="summary_resolution",
-            label="Summary resolution window (resolved by close of business on the 3rd"
-            " business day)",
-            due_at=src_due(case.received_at, ENGLAND_AND_WALES, out_of_hours),
-            citation="FCA DISP 1.5",
-            counting="close of business (17:00 London) on the 3rd business day after the day"
-            " of receipt, England and Wales"
-            + ("; out-of-hours receipt counts from the next business day" if out_of_hours else ""),
-            pausable=False,
-            # A route the firm may take, not a limit it must meet: shown, never chased.
-            watched=False,
-            # Answering in time, with a summary resolution communication or a final
-            # response, uses the route.
-            met_by=("summary_resolution", "final_response"),
-        ),
+        window,
     )
 
 
@@ -173,8 +175,15 @@ def querela_register_taxonomy(tenant: TenantView) -> Sequence[TaxonomyEntry]:
 
 @hookimpl
 def querela_register_intake_fields(tenant: TenantView) -> Sequence[IntakeField]:
-    """Who the complaint is about (DISP 1.4.1R), and what staff record for the reports."""
-    return (impartiality.STAFF_FIELD, *handling_fields(_jurisdiction(tenant)))
+    """Who the complaint is about, whether it concerns a payment service, what staff record.
+
+    The member of staff it names never handles it (DISP 1.4.1R); a payment service
+    complaint runs on 15 business days (UK, DISP 1.6.2AR); the facts the regulator's
+    return or register counts are recorded while handling the case.
+    """
+    jurisdiction = _jurisdiction(tenant)
+    payment = (payments.PAYMENT_FIELD,) if jurisdiction == "uk" else ()
+    return (impartiality.STAFF_FIELD, *payment, *handling_fields(jurisdiction))
 
 
 @hookimpl

@@ -302,3 +302,24 @@ async def test_a_holding_response_after_the_eighth_week_leaves_the_limit_breache
 
     assert sent.status_code == 200 and sent.json()["deadlines_met"] == []
     assert found["final_response"]["met_at"] is None
+
+
+async def test_a_payment_service_complaint_runs_on_fifteen_business_days(
+    client: httpx.AsyncClient, tenant: TenantHandle, installed: None
+) -> None:
+    await insure(tenant, jurisdiction="uk")
+    body = {
+        "subject": "Card payment taken twice",
+        "description": "The same payment left my account twice on 2 January.",
+        "channel": "phone",
+        "received_at": london(2026, 1, 5, 9).isoformat(),
+        "fields": {"payment_service": True},
+    }
+    made = await client.post("/api/v1/cases", json=body, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+
+    found = await deadlines(client, tenant, made.json()["id"])
+
+    assert datetime.fromisoformat(found["final_response"]["due_at"]) == end_of(2026, 1, 26)
+    assert "15th business day" in found["final_response"]["counting"]
+    assert datetime.fromisoformat(found["payment_service_final"]["due_at"]) == end_of(2026, 2, 23)

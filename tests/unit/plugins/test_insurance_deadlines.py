@@ -183,3 +183,29 @@ def test_a_uk_tenant_gets_the_8_week_final_response_and_the_summary_resolution_w
 
 def test_a_us_tenant_gets_no_disp_deadlines() -> None:
     assert rules(tenant(jurisdiction="us"), london(2026, 1, 2, 10)) == {}
+
+
+@pytest.mark.parametrize(
+    ("received", "fifteen", "thirty_five"),
+    [
+        # Monday 5 January 2026: the 15th business day after is Monday 26 January, the 35th
+        # Monday 23 February (counted on a calendar by hand).
+        (datetime(2026, 1, 5, 9, tzinfo=UTC), date(2026, 1, 26), date(2026, 2, 23)),
+        # Monday 30 March 2026: Good Friday (3 April) and Easter Monday (6 April) are skipped.
+        (datetime(2026, 3, 30, 9, tzinfo=UTC), date(2026, 4, 22), date(2026, 5, 21)),
+    ],
+)
+def test_a_payment_service_complaint_runs_on_15_and_35_business_days(
+    received: datetime, fifteen: date, thirty_five: date
+) -> None:
+    tenant = tenant_view("insurance", "insurance", jurisdiction="uk")
+    case = case_view(received, payment_service=True)
+
+    rules = {r.kind: r for r in plugins.insurance.querela_register_deadlines(tenant, case)}
+
+    assert rules["final_response"].due_at == end_of(fifteen.year, fifteen.month, fifteen.day)
+    assert "holding_response" in rules["final_response"].met_by
+    last = end_of(thirty_five.year, thirty_five.month, thirty_five.day)
+    assert rules["payment_service_final"].due_at == last
+    assert rules["payment_service_final"].watched
+    assert "summary_resolution" in rules  # the short route is open to these complaints too

@@ -152,7 +152,9 @@ def test_staff_record_the_reports_fields_of_their_jurisdiction_only(jurisdiction
     handling = {name: f for name, f in found.items() if not f.at_intake}
 
     assert {name: f.type for name, f in handling.items()} == HANDLING[jurisdiction]
-    assert [name for name, f in found.items() if f.at_intake] == ["staff_complained_about"]
+    asked = [name for name, f in found.items() if f.at_intake]
+    payment = ["payment_service"] if jurisdiction == "uk" else []
+    assert asked == ["staff_complained_about", *payment]
     assert not any(f.sensitive or f.required for f in handling.values())
     for field in handling.values():
         assert set(field.labels) == LANGUAGES, field.name

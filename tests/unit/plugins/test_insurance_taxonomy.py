@@ -160,7 +160,8 @@ def test_the_person_complained_about_is_named_by_e_mail(value: str, refused: boo
 def test_the_form_asks_in_every_language_the_product_speaks() -> None:
     found = plugins.insurance.querela_register_intake_fields(tenant())
     # The other fields are recorded by staff while handling the case, not asked at intake.
-    [field] = [f for f in found if f.at_intake]
+    [field] = [f for f in found if f.name == FIELD]
+    assert field.at_intake
 
     assert field is STAFF_FIELD
     assert (field.name, field.type, field.required) == (FIELD, "string", False)
