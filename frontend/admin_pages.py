@@ -24,6 +24,7 @@ from core.retention.services import MAX_DAYS, MIN_DAYS, RetentionPeriods
 from core.staff.schemas import StaffOut
 from core.taxonomy.services import taxonomy
 from frontend.public import text
+from frontend.report_pages import returns_due
 from frontend.staff_common import done, render_staff, staff_form_page, staff_page
 
 #: Who may use the admin pages.
@@ -87,11 +88,11 @@ def emails_of(chosen: list[str], people: list[StaffOut]) -> list[str]:
 
 @get("/staff/admin", include_in_schema=False)
 async def admin_home(request: Request[Any, Any, Any]) -> Template | Redirect:
-    """Links to every page of the organisation's administration."""
+    """Links to every page of the organisation's administration, and the returns due next."""
     context, refusal = admin_page(request, "/staff/admin")
     if refusal is not None:
         return refusal
-    context["links"] = ADMIN_LINKS
+    context.update(links=ADMIN_LINKS, returns_due=await returns_due(context))
     return render_staff(request, "admin_home.html", context)
 
 

@@ -55,12 +55,14 @@ from frontend.followup_pages import answer_survey, appeal, read_case, receipt_fo
 from frontend.pages import home
 from frontend.platform_pages import platform_tenants, resume_tenant, suspend_tenant
 from frontend.public import too_many_requests
+from frontend.report_pages import report_page, reports_page
 from frontend.staff_actions import (
     add_file,
     add_note,
     add_task,
     compose_response,
     finish_task,
+    record_facts,
     take_action,
 )
 from frontend.staff_pages import staff_case, staff_home
@@ -108,6 +110,9 @@ class FrontendPlugin(InitPluginProtocol):
                 add_task,
                 finish_task,
                 compose_response,
+                record_facts,
+                reports_page,
+                report_page,
                 supervision,
                 supervision_kpis,
                 quality_reviews,

@@ -1,10 +1,10 @@
-"""The forms of the case page: take an action, add a note or a task, answer in writing.
+"""The forms of the case page: actions, notes, tasks, the written answer, the case facts.
 
-Each form goes to the same service the JSON API uses (``core.lifecycle.services``),
-which checks the state machine and the person's roles and writes the audit
-event. A form that worked answers 303 back to the case page; one the service
-refused shows the case page again with the reason beside the form, and what was
-typed still in it.
+Each form goes to the same service the JSON API uses (``core.lifecycle.services``;
+for the facts, ``core.cases.services.update_case``, as ``PATCH /cases/{key}``),
+which checks the state machine or the values and writes the audit event. A form
+that worked answers 303 back to the case page; one the service refused shows the
+case page again with the reason beside the form, and what was typed still in it.
 """
 
 from __future__ import annotations
@@ -27,12 +27,17 @@ from core.attachments.schemas import Purpose
 from core.attachments.services import AttachmentTooLarge, attach_to_case, policy_for
 from core.attachments.upload import FORM_OVERHEAD
 from core.auth.principal import Principal
+from core.cases.api import TRIAGE_ROLES
+from core.cases.schemas import CaseChanges
+from core.cases.services import case_detail, find_case_id, update_case
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.letters.requirements import RequirementsUnmet
 from core.lifecycle import services
 from core.lifecycle.machine import READS, TRANSITIONS
 from core.lifecycle.schemas import ActionIn, RecordIn, ResponseDraftIn, TaskIn
 from core.settings import Settings
+from core.text import has_control_characters
+from frontend.case_facts import case_fields, changed_facts, error_text, typed_values
 from frontend.public import text, uploaded
 from frontend.staff_common import done, refused, render_staff, staff_form_page, status_of
 from frontend.staff_pages import case_page
@@ -231,6 +236,52 @@ async def add_file(request: Request[Any, Any, Any], key: FromPath[str]) -> Templ
     except (InvalidInput, Conflict, Forbidden, NotFound) as problem:
         return await _again(request, context, key, "file", values, problem)
     return done(_path(key), "file_added", request)
+
+
+@post("/staff/cases/{key:str}/facts", include_in_schema=False, status_code=303)
+async def record_facts(request: Request[Any, Any, Any], key: FromPath[str]) -> Template | Redirect:
+    """Record the case's facts the tenant's plugins define (those that changed), or clear them.
+
+    Only people who triage may; the version read with the page guards against
+    overwriting a colleague's change. Nothing changed is said so, and writes nothing.
+    """
+    context, form, early = await staff_form_page(request, _path(key), roles=TRIAGE_ROLES)
+    if early is not None:
+        return early
+    t = context["t"]
+    specs = await case_fields()
+    typed = typed_values(form, specs)
+    version = text(form, "version")
+    try:
+        if len(key) > 100 or has_control_characters(key, multiline=False):
+            raise NotFound("no such case")
+        case = await case_detail(await find_case_id(key, part=None))
+        if not (version.isdecimal() and len(version) < 10):
+            raise InvalidInput("version", "is the case's version the page was read at")
+        changes = changed_facts(specs, case.fields, typed)
+        if not changes:
+            return done(_path(key), "facts_unchanged", request)
+        principal: Principal = context["principal"]
+        await update_case(
+            key,
+            CaseChanges(version=int(version), fields=changes),
+            actor=principal.actor,
+            supervisor=principal.holds("supervisor"),
+        )
+    except NotFound:
+        return render_staff(request, "staff_not_found.html", context, status=HTTP_404_NOT_FOUND)
+    except (InvalidInput, Conflict, Forbidden) as problem:
+        if isinstance(problem, InvalidInput) and problem.field == "version":
+            field, message = "form", t["facts_err_version"]
+        elif isinstance(problem, InvalidInput):
+            field, message = error_text(specs, problem.field, t)
+        elif isinstance(problem, Conflict):
+            field, message = "form", t["facts_err_changed"]
+        else:
+            field, message = "form", t["facts_err_forbidden"]
+        attempt = {"action": "facts", "values": typed, "facts_error": {field: message}}
+        return await case_page(request, context, key, status=status_of(problem), attempt=attempt)
+    return done(_path(key), "facts_saved", request)
 
 
 def _invalid(problem: msgspec.ValidationError) -> InvalidInput:

@@ -35,6 +35,7 @@ from core import clock
 from core.auth.guards import principal_of
 from core.cases.services import DUE_SOON
 from core.errors import Conflict, Forbidden, NotFound
+from core.reports.api import REPORTERS
 from frontend import csrf
 from frontend.i18n import page_context
 from frontend.public import PageRefusal, checked_form
@@ -124,6 +125,7 @@ def staff_page(
         notice=context["t"].get(f"done_{done}") if done.isidentifier() else None,
         may_supervise=principal.holds("supervisor", "tenant-admin"),
         may_administer=principal.holds("tenant-admin"),
+        may_report=principal.holds(*REPORTERS),
     )
     return context, None
 

@@ -30,6 +30,7 @@ from core.audit.tables import AuditEvent
 from core.auth.principal import Principal
 from core.auth.staff import staff_names
 from core.bundle.chronology import describe
+from core.cases.api import TRIAGE_ROLES
 from core.cases.services import (
     case_detail,
     deadline_states,
@@ -41,6 +42,7 @@ from core.errors import InvalidInput, NotFound
 from core.lifecycle.services import file_of
 from core.routing.teams import list_teams
 from core.text import has_control_characters
+from frontend.case_facts import case_fields, facts_of
 from frontend.staff_common import render_staff, staff_page
 from frontend.staff_work import case_work
 
@@ -229,7 +231,11 @@ async def case_page(
     names = await _actor_names(t, actors)
     staff = await staff_names([case.assignee_staff_id])
     teams = {team.id: team.name for team in await list_teams()}
+    shown = attempt or {}
+    typed = shown.get("values") if shown.get("action") == "facts" else None
     context.update(
+        facts=facts_of(await case_fields(), case.fields, t, context["lang"], typed),
+        may_record_facts=principal.holds(*TRIAGE_ROLES),
         case=case,
         deadline=(await deadline_states([case_id])).get(case_id),
         deadlines=deadlines.deadlines,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from core.auth.guards import principal_of, roles_required, staff_required
-from core.taxonomy.services import AnyKind, TermIn, TermOut, save_term, taxonomy
+from core.errors import InvalidInput
+from core.taxonomy.services import KIND_PATTERN, KINDS, TermIn, TermOut, save_term, taxonomy
 
 
 class TaxonomyController(Controller):
@@ -19,12 +20,29 @@ class TaxonomyController(Controller):
     guards = [staff_required]
 
     @get(summary="The tenant's taxonomy")
-    async def read(self, kind: FromQuery[AnyKind | None] = None) -> list[TermOut]:
+    async def read(
+        self,
+        kind: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=40,
+                pattern=KIND_PATTERN,
+                description="category, cause, product, or a kind a plugin offers (function)",
+            ),
+        ] = None,
+    ) -> list[TermOut]:
         """Every term, the tenant's own first, then those its plugins offer.
 
-        ``kind``: category, cause, product, or a kind a plugin offers (e.g. function).
+        ``kind``: category, cause, product, or a kind a plugin offers (e.g. function);
+        a kind nobody offers is refused, naming those there are.
         """
-        return await taxonomy(kind)
+        terms = await taxonomy(kind)
+        if kind is not None and kind not in KINDS and not terms:
+            offered = sorted({*KINDS, *(t.kind for t in await taxonomy())})
+            raise InvalidInput(
+                "kind", f"no taxonomy of kind {kind!r}; there are: {', '.join(offered)}"
+            )
+        return terms
 
     @put(
         "/{kind:str}/{code:str}",

@@ -28,7 +28,6 @@ Kind = Literal["category", "cause", "product"]
 #: (a regulator's own terms, e.g. the NAIC "function" and "reason" codes).
 KINDS: tuple[Kind, ...] = ("category", "cause", "product")
 KIND_PATTERN = r"^[a-z][a-z_]{0,39}$"
-AnyKind = Annotated[str, Meta(pattern=KIND_PATTERN)]
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
 Code = Annotated[str, Meta(pattern=CODE_PATTERN)]
 
