@@ -62,6 +62,7 @@ from frontend.staff_actions import (
     add_task,
     compose_response,
     finish_task,
+    holding_response,
     record_facts,
     take_action,
 )
@@ -110,6 +111,7 @@ class FrontendPlugin(InitPluginProtocol):
                 add_task,
                 finish_task,
                 compose_response,
+                holding_response,
                 record_facts,
                 reports_page,
                 report_page,

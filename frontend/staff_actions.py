@@ -177,23 +177,56 @@ async def compose_response(
         return early
     response = text(form, "response")
     vouched = [v for v in form.getall("vouched", []) if isinstance(v, str) and v]
-    values = {"response": response, "vouched": vouched}
+    letter = text(form, "letter") or None
+    values = {"response": response, "vouched": vouched, "letter": letter}
+    body = {"response": response, "vouched": vouched, "letter": letter}
     intent = text(form, "intent")
     try:
         if intent not in ("preview", "send"):
             raise InvalidInput("intent", "press one of the form's buttons")
         if intent == "send":
-            data = msgspec.convert({"response": response, "vouched": vouched}, ActionIn)
-            await services.perform(key, "respond", data, context["principal"])
+            await services.perform(
+                key, "respond", msgspec.convert(body, ActionIn), context["principal"]
+            )
             return done(_path(key), "action_respond", request)
-        draft = await services.draft_response(
-            key, msgspec.convert({"response": response, "vouched": vouched}, ResponseDraftIn)
-        )
+        draft = await services.draft_response(key, msgspec.convert(body, ResponseDraftIn))
     except msgspec.ValidationError as problem:
         return await _again(request, context, key, "respond", values, _invalid(problem))
     except (InvalidInput, Conflict, Forbidden, NotFound) as problem:
         return await _again(request, context, key, "respond", values, problem)
     attempt = {"action": "respond", "values": values, "draft": draft}
+    return await case_page(request, context, key, status=200, attempt=attempt)
+
+
+@post("/staff/cases/{key:str}/holding", include_in_schema=False, status_code=303)
+async def holding_response(
+    request: Request[Any, Any, Any], key: FromPath[str]
+) -> Template | Redirect:
+    """Show a holding response as the letter it becomes, or send it.
+
+    As for the answer: ``intent=preview`` renders it and lists what the plugins
+    still require in it; ``intent=send`` sends it, refused while one is unmet.
+    """
+    context, form, early = await _form(request, key)
+    if early is not None:
+        return early
+    response = text(form, "response")
+    vouched = [v for v in form.getall("vouched", []) if isinstance(v, str) and v]
+    values = {"response": response, "vouched": vouched}
+    intent = text(form, "intent")
+    try:
+        if intent not in ("preview", "send"):
+            raise InvalidInput("intent", "press one of the form's buttons")
+        data = msgspec.convert(values, ResponseDraftIn)
+        if intent == "send":
+            await services.send_holding_response(key, data, context["principal"])
+            return done(_path(key), "holding_sent", request)
+        draft = await services.draft_holding_response(key, data)
+    except msgspec.ValidationError as problem:
+        return await _again(request, context, key, "holding", values, _invalid(problem))
+    except (InvalidInput, Conflict, Forbidden, NotFound) as problem:
+        return await _again(request, context, key, "holding", values, problem)
+    attempt = {"action": "holding", "values": values, "draft": draft}
     return await case_page(request, context, key, status=200, attempt=attempt)
 
 

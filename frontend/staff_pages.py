@@ -242,7 +242,7 @@ async def case_page(
         assignee=staff.get(case.assignee_staff_id),
         team=teams.get(case.team_id) if case.team_id else None,
         timeline=[(m, names.get(m.actor or "", m.actor)) for m in moments],
-        work=case_work(principal, case, investigation, names),
+        work=case_work(principal, case, investigation, names, deadlines.deadlines),
         files=files,
         attempt=attempt or {},
     )

@@ -145,6 +145,9 @@ class DeadlineOut(msgspec.Struct, kw_only=True):
     paused_since: datetime | None = None
     #: False for a window that is shown but never chased: no reminder, no breach.
     watched: bool = True
+    #: Kinds of letter that meet it when one goes out before it is due
+    #: (e.g. ``holding_response``).
+    met_by: list[str] = msgspec.field(default_factory=list)
 
 
 class FlagOut(msgspec.Struct, kw_only=True):

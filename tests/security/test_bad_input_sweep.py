@@ -295,6 +295,15 @@ PAGE_FORMS: dict[str, dict[str, Any]] = {
         "properties": {
             "intent": {"type": "string", "enum": ["preview", "send"]},
             "response": _TEXT,
+            "letter": {"type": "string", "enum": ["final_response", "summary_resolution"]},
+        },
+        "required": ["intent", "response"],
+    },
+    "POST /staff/cases/{key}/holding": {
+        "type": "object",
+        "properties": {
+            "intent": {"type": "string", "enum": ["preview", "send"]},
+            "response": _TEXT,
         },
         "required": ["intent", "response"],
     },
@@ -418,6 +427,7 @@ READ_BY_HAND: dict[str, BodyKind] = {
     "POST /staff/cases/{key}/tasks/{task_id}/done": "form",
     "POST /staff/cases/{key}/files": "multipart",
     "POST /staff/cases/{key}/response": "form",
+    "POST /staff/cases/{key}/holding": "form",
     "POST /staff/cases/{key}/facts": "form",
     "POST /staff/supervision/quality/sample": "form",
     "POST /staff/supervision/quality/{review_id}": "form",
@@ -809,6 +819,13 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
     ),
     "POST /staff/cases/{key}/response": lambda _: _fixed(
         {FORM_TOKEN_FIELD: FORM_TOKEN, "intent": "preview", "response": "We agree with you."}
+    ),
+    "POST /staff/cases/{key}/holding": lambda _: _fixed(
+        {
+            FORM_TOKEN_FIELD: FORM_TOKEN,
+            "intent": "preview",
+            "response": "We are waiting for a report and will answer by 20 March.",
+        }
     ),
     "POST /staff/cases/{key}/facts": lambda sweep: _facts(sweep),
     "POST /staff/supervision/quality/sample": lambda _: _fixed(
