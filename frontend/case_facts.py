@@ -33,6 +33,7 @@ _ERRORS = {
     "integer": "facts_err_integer",
     "date": "facts_err_date",
     "choice": "facts_err_choice",
+    "multichoice": "facts_err_choice",
     "boolean": "facts_err_boolean",
     "string": "facts_err_text",
     "text": "facts_err_text",
@@ -78,7 +79,18 @@ def form_value(spec: IntakeField, value: Any) -> str:
         return ""
     if spec.type == "boolean" and isinstance(value, bool):
         return "true" if value else "false"
+    if spec.type == "multichoice" and isinstance(value, list):
+        return _JOINED.join(str(v) for v in value)
     return str(value)
+
+
+#: How the form keeps a multichoice's ticked codes in one string (codes hold no comma).
+_JOINED = ","
+
+
+def ticked(fact: Fact) -> list[str]:
+    """The codes of a multichoice fact that its form shows ticked."""
+    return [code for code in fact.value.split(_JOINED) if code]
 
 
 def facts_of(
@@ -117,16 +129,25 @@ def _shown(spec: IntakeField, value: Any, t: Mapping[str, str], language: str) -
         return t["facts_yes"] if value else t["facts_no"]
     if spec.type == "choice":
         return spec.choice_in(str(value), language)
+    if spec.type == "multichoice" and isinstance(value, list):
+        return ", ".join(spec.choice_in(str(v), language) for v in value)
     return str(value)
 
 
 def typed_values(form: FormMultiDict, specs: list[IntakeField]) -> dict[str, str]:
     """What the form says for each fact it carries (a fact it leaves out is not in it)."""
-    return {
-        FACT_FIELD + spec.name: text(form, FACT_FIELD + spec.name)
-        for spec in specs
-        if FACT_FIELD + spec.name in form
-    }
+    typed: dict[str, str] = {}
+    for spec in specs:
+        name = FACT_FIELD + spec.name
+        if name not in form:
+            continue
+        if spec.type == "multichoice":
+            # A hidden empty value always comes first, so that ticking none clears it.
+            codes = [v for v in form.getall(name, []) if isinstance(v, str) and v]
+            typed[name] = _JOINED.join(codes)
+        else:
+            typed[name] = text(form, name)
+    return typed
 
 
 def changed_facts(
@@ -156,6 +177,8 @@ def _typed(spec: IntakeField, given: str) -> Any:
         return int(given)
     if spec.type == "boolean" and given in ("true", "false"):
         return given == "true"
+    if spec.type == "multichoice":
+        return given.split(_JOINED)
     return given
 
 

@@ -81,10 +81,13 @@ async def _intake_fields() -> list[IntakeField]:
     contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
     hook = "querela_register_intake_fields"
     declared = contributions.items(await contributions.call(hook), hook, IntakeField)
+    # A multichoice (several aspects of one complaint) is for staff to record on the case.
     return [
         spec
         for _, spec in declared
-        if spec.at_intake and (not spec.channels or "web" in spec.channels)
+        if spec.at_intake
+        and spec.type != "multichoice"
+        and (not spec.channels or "web" in spec.channels)
     ]
 
 

@@ -42,7 +42,7 @@ from core.errors import InvalidInput, NotFound
 from core.lifecycle.services import file_of
 from core.routing.teams import list_teams
 from core.text import has_control_characters
-from frontend.case_facts import case_fields, facts_of
+from frontend.case_facts import case_fields, facts_of, ticked
 from frontend.staff_common import render_staff, staff_page
 from frontend.staff_work import case_work
 
@@ -235,6 +235,7 @@ async def case_page(
     typed = shown.get("values") if shown.get("action") == "facts" else None
     context.update(
         facts=facts_of(await case_fields(), case.fields, t, context["lang"], typed),
+        ticked=ticked,
         may_record_facts=principal.holds(*TRIAGE_ROLES),
         case=case,
         deadline=(await deadline_states([case_id])).get(case_id),

@@ -51,4 +51,12 @@ def checked_value(
         if value not in choices:
             raise InvalidInput(where, f"must be one of {', '.join(map(str, choices))}")
         return value
+    if kind == "multichoice":
+        if not isinstance(value, list) or not value:
+            raise InvalidInput(where, "must be a list of one or more choices")
+        unknown = [v for v in value if v not in choices]
+        if unknown:
+            raise InvalidInput(where, f"has {unknown[0]!r}; choose from {', '.join(choices)}")
+        # In the order the field offers them, each once: the same aspects, the same value.
+        return [c for c in choices if c in value]
     raise InvalidInput(where, f"has an unknown type {kind!r}")

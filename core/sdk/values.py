@@ -25,7 +25,9 @@ class PluginInfo:
     sector: str | None = None
 
 
-FieldType = Literal["string", "text", "boolean", "integer", "date", "choice"]
+#: ``multichoice``: any number of distinct choices, a list (intake and case fields only),
+#: e.g. the several aspects of one complaint.
+FieldType = Literal["string", "text", "boolean", "integer", "date", "choice", "multichoice"]
 
 
 @dataclass(frozen=True, slots=True)
