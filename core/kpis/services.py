@@ -68,7 +68,8 @@ events AS (
     SELECT cases.assignee_staff_id, cases.team_id, 'closed',
            extract(epoch FROM cases.closed_at - cases.received_at) / 3600, 1
       FROM cases
-     WHERE cases.closed_at >= {since} AND cases.closed_at < {until} AND ({team}) AND ({seen})
+     WHERE cases.closed_at >= {since} AND cases.closed_at < {until} AND cases.status = 'closed'
+       AND ({team}) AND ({seen})
     UNION ALL
     SELECT person, team, 'deadline', sum((met_at IS NOT NULL AND met_at <= due_at)::int),
            count(*)

@@ -546,6 +546,8 @@ async def _withdraw(
     detail = await _needs_reason(case, data, actor, changes, policy)
     # Withdrawn from hold: the stop ends here, or a reopened case could never stop again.
     detail.update(await deadlines.restart_clocks(case["id"], actor))
+    # The case has ended without an answer: reports count it as closed then (reopen clears it).
+    changes[Case.closed_at] = clock.now()
     return detail
 
 
