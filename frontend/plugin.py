@@ -52,6 +52,7 @@ from frontend.branding_pages import (
 )
 from frontend.complaint_pages import complain, complaint_form
 from frontend.followup_pages import answer_survey, appeal, read_case, receipt_form, send_message
+from frontend.intake_pages import intake_form, register_complaint
 from frontend.pages import home
 from frontend.platform_pages import platform_tenants, resume_tenant, suspend_tenant
 from frontend.public import too_many_requests
@@ -105,6 +106,8 @@ class FrontendPlugin(InitPluginProtocol):
                 home,
                 staff_home,
                 staff_case,
+                intake_form,
+                register_complaint,
                 take_action,
                 add_file,
                 add_note,

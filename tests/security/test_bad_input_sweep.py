@@ -314,6 +314,36 @@ PAGE_FORMS: dict[str, dict[str, Any]] = {
         "properties": {"version": {"type": "integer"}},
         "required": ["version"],
     },
+    # Registering a complaint received by phone, letter, in person or e-mail
+    # (frontend/intake_pages.py); the sweep's tenant asks no plugin fields.
+    "POST /staff/cases/new": {
+        "type": "object",
+        "properties": {
+            "channel": {"type": "string", "enum": ["phone", "letter", "in_person", "email"]},
+            "identity": {"type": "string", "enum": ["identified", "protected", "anonymous"]},
+            "severity": {"type": "string", "enum": ["low", "normal", "high", "critical"]},
+            "language": {"type": "string", "enum": ["en", "de", "ru", "et"]},
+            **{
+                name: _TEXT
+                for name in (
+                    "received_on",
+                    "received_time",
+                    "arrival_note",
+                    "subject",
+                    "description",
+                    "name",
+                    "email",
+                    "phone",
+                    "representative_name",
+                    "representative_email",
+                    "subjects",
+                    "witnesses",
+                    "category",
+                )
+            },
+        },
+        "required": ["channel", "received_on", "received_time", "subject", "description"],
+    },
     # The supervisor's quality review (frontend/supervisor_pages.py).
     "POST /staff/supervision/quality/sample": {
         "type": "object",
@@ -429,6 +459,7 @@ READ_BY_HAND: dict[str, BodyKind] = {
     "POST /staff/cases/{key}/response": "form",
     "POST /staff/cases/{key}/holding": "form",
     "POST /staff/cases/{key}/facts": "form",
+    "POST /staff/cases/new": "form",
     "POST /staff/supervision/quality/sample": "form",
     "POST /staff/supervision/quality/{review_id}": "form",
     "POST /staff/admin/people/invite": "form",
@@ -828,6 +859,28 @@ VALID_BODIES: dict[str, Callable[[Sweep], Awaitable[Any]]] = {
         }
     ),
     "POST /staff/cases/{key}/facts": lambda sweep: _facts(sweep),
+    "POST /staff/cases/new": lambda _: _fixed(
+        {
+            FORM_TOKEN_FIELD: FORM_TOKEN,
+            "channel": "letter",
+            # Two days back is in the past in every time zone.
+            "received_on": (datetime.now() - timedelta(days=2)).date().isoformat(),
+            "received_time": "09:30",
+            "arrival_note": "Letter dated 20 November, post room",
+            "subject": "Swept",
+            "description": "A complaint by letter.",
+            "identity": "identified",
+            "name": "Swept Person",
+            "email": "swept@example.org",
+            "phone": "+372 5555 0000",
+            "language": "et",
+            "representative_name": "Swept Representative",
+            "representative_email": "representative@example.org",
+            "subjects": "Swept Clerk",
+            "witnesses": "Swept Witness",
+            "severity": "normal",
+        }
+    ),
     "POST /staff/supervision/quality/sample": lambda _: _fixed(
         {FORM_TOKEN_FIELD: FORM_TOKEN, "size": "2", "period": "90d"}
     ),
