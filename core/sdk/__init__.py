@@ -6,6 +6,7 @@ names are only ever added within a major version of ``SDK_VERSION``.
 
 from core.sdk.calendar import BusinessCalendar, add_calendar_days, add_months, add_weeks
 from core.sdk.markers import PROJECT, hookimpl
+from core.sdk.reports import Counts, long_date, report_period
 from core.sdk.values import (
     CONFIDENTIALITY_ORDER,
     AppealLevel,
@@ -41,6 +42,7 @@ __all__ = [
     "CaseView",
     "ConfidentialityLevel",
     "ConfidentialityMinimum",
+    "Counts",
     "DeadlineRule",
     "FieldType",
     "IntakeField",
@@ -63,4 +65,6 @@ __all__ = [
     "add_months",
     "add_weeks",
     "hookimpl",
+    "long_date",
+    "report_period",
 ]

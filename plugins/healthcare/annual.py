@@ -29,10 +29,10 @@ complaints resolved by the next working day are outside the regulations (reg.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
-from core.sdk import CaseView, ReportDefinition, ReportOutput
+from core.sdk import CaseView, Counts, ReportDefinition, ReportOutput
 from plugins.healthcare.deadlines import london_date
 from plugins.healthcare.handling import ASPECTS, REFERRED_TO_OMBUDSMAN
 from plugins.healthcare.intake import outside_regulations
@@ -46,7 +46,7 @@ WELL_FOUNDED = frozenset({"upheld", "partly_upheld"})
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(Counts):
     """What one case, or a row's cases, add to the report. Field order is column order."""
 
     received: int = 0
@@ -54,15 +54,8 @@ class Tally:
     well_founded: int = 0
     referred_to_ombudsman: int = 0
 
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
-    def counts(self) -> tuple[int, ...]:
-        """The tally's numbers in column order."""
-        return tuple(astuple(self))
-
-
-COLUMNS = ("section", "code", "label", *(f.name for f in fields(Tally)))
+COLUMNS = ("section", "code", "label", *Tally.columns())
 
 
 def tally_case(case: CaseView, start: date, end: date) -> Tally:

@@ -36,10 +36,10 @@ day are outside the regulations (SI 2009/309 reg. 8(1)(c)) and left out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from core.sdk import CaseView, ReportDefinition, ReportOutput, TaxonomyEntry
+from core.sdk import CaseView, Counts, ReportDefinition, ReportOutput, TaxonomyEntry
 from plugins.healthcare.deadlines import london_date
 from plugins.healthcare.handling import (
     ASPECTS,
@@ -75,7 +75,7 @@ SECTIONS: tuple[tuple[str, str, tuple[TaxonomyEntry, ...]], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(Counts):
     """What one case, or a row's cases, add to the return. Field order is column order."""
 
     brought_forward: int = 0
@@ -87,15 +87,8 @@ class Tally:
     withdrawn: int = 0
     carried_forward: int = 0
 
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
-    def counts(self) -> tuple[int, ...]:
-        """The tally's numbers in column order."""
-        return tuple(astuple(self))
-
-
-COUNTED = tuple(f.name for f in fields(Tally))
+COUNTED = Tally.columns()
 COLUMNS = ("section", "code", "label", *COUNTED)
 
 

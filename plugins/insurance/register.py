@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from core.sdk import CaseView, ReportDefinition, ReportOutput
+from core.sdk import CaseView, ReportDefinition, ReportOutput, long_date, report_period
 from plugins.insurance.handling import (
     DISPOSITION,
     FROM_DEPARTMENT,
@@ -27,7 +27,6 @@ from plugins.insurance.handling import (
     REASON,
     STATE_OF_ORIGIN,
 )
-from plugins.insurance.returns import long_date, report_period
 from plugins.insurance.taxonomy import US_DISPOSITIONS, US_FUNCTIONS, US_LINES, US_REASONS
 
 CODE = "us-complaint-register"

@@ -35,11 +35,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice, pairwise
 
-from core.sdk import CaseView, ReportDefinition, ReportDue, ReportOutput, add_months
+from core.sdk import (
+    CaseView,
+    Counts,
+    ReportDefinition,
+    ReportDue,
+    ReportOutput,
+    add_months,
+    long_date,
+    report_period,
+)
 from plugins.insurance.deadlines import (
     ENGLAND_AND_WALES,
     LONDON,
@@ -77,25 +86,11 @@ DEFINITION_DESCRIPTION = (
 )
 CITATION = "FCA DISP 1.10, DISP 1 Annex 1R; FCA PS25/19 from 2027"
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(Counts):
     """What one case, or a row's cases, add to the return. Field order is column order."""
 
     outstanding_at_start: int = 0
@@ -108,17 +103,10 @@ class Tally:
     customer_vulnerable: int = 0
     vulnerability_failure: int = 0
 
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
-
-    def counts(self) -> tuple[int, ...]:
-        """The tally's numbers in column order."""
-        return tuple(astuple(self))
-
 
 #: The counted columns: the consolidated return has all of them, the earlier one all but
 #: the two vulnerability data points, which come last.
-COUNTED = tuple(f.name for f in fields(Tally))
+COUNTED = Tally.columns()
 COLUMNS_FROM_2027 = ("section", "code", "label", *COUNTED)
 COLUMNS_BEFORE_2027 = COLUMNS_FROM_2027[:-2]
 
@@ -275,11 +263,6 @@ def _notes(start: date, end: date, consolidated: bool, out_of_hours: bool) -> tu
     return tuple(notes)
 
 
-def long_date(day: date) -> str:
-    """``day`` as people read it in the UK: "1 July 2026"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 # -- when the return is due ------------------------------------------------------------------
 
 
@@ -369,22 +352,3 @@ def report(
     """The return for the period in ``parameters`` ("from" and "to", both days included)."""
     start, end = report_period(parameters)
     return disp_return(cases, start, end, out_of_hours=out_of_hours)
-
-
-def report_period(parameters: dict[str, object]) -> tuple[date, date]:
-    """The first and last day a report covers, from ``parameters`` "from" and "to".
-
-    Dates, or ISO strings (YYYY-MM-DD); anything else raises ``ValueError``.
-    """
-    days = []
-    for name in ("from", "to"):
-        value = parameters.get(name)
-        if isinstance(value, datetime):
-            raise ValueError(f"{name!r} must be a date, not a moment")
-        if isinstance(value, date):
-            days.append(value)
-        elif isinstance(value, str):
-            days.append(date.fromisoformat(value))
-        else:
-            raise ValueError(f"the report needs {name!r}, a date")
-    return days[0], days[1]

@@ -19,6 +19,7 @@ import pytest
 
 import plugins.healthcare
 from core import clock
+from core.letters.services import offered_templates, save_template
 from core.plugins.host import plugin_host
 from core.plugins.services import configure_plugin, enable_plugin
 from core.tenancy.context import tenant_transaction
@@ -351,3 +352,117 @@ async def test_a_quality_of_care_answer_states_the_right_to_go_to_the_qio(
     )
 
     assert bare.status_code == 400 and "Quality Improvement Organization" in bare.text
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+async def answer(client: httpx.AsyncClient, tenant: TenantHandle, case_id: str) -> None:
+    response = await client.post(
+        f"/api/v1/cases/{case_id}/actions/respond",
+        json={"response": "We have looked into what happened."},
+        headers=tenant.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+async def use_plugin_letters(tenant: TenantHandle) -> None:
+    async with tenant_transaction(tenant_id=tenant.id):
+        for offer in await offered_templates():
+            await save_template(offer.kind, offer.language, offer.subject, offer.body, actor="t")
+
+
+async def test_the_annual_report_counts_received_well_founded_and_referred_by_subject(
+    client: httpx.AsyncClient, tenant: TenantHandle, installed: None
+) -> None:
+    await care(tenant, jurisdiction="england")
+    await use_plugin_letters(tenant)
+    made = []
+    for outcome, subjects, referred in (
+        ("upheld", ["communications", "waiting_times"], True),
+        ("not_upheld", ["communications"], False),
+        (None, ["clinical_treatment"], False),
+    ):
+        case = await register(client, tenant, london(2026, 2, 2))
+        patched = await client.patch(
+            f"/api/v1/cases/{case['id']}",
+            json={
+                "version": case["version"],
+                "fields": {"subjects": subjects, "referred_to_ombudsman": referred},
+            },
+            headers=tenant.headers,
+        )
+        assert patched.status_code == 200, patched.text
+        if outcome:
+            with clock.frozen(london(2026, 3, 2)):
+                await approve(client, tenant, case["id"], outcome)
+                await answer(client, tenant, case["id"])
+        made.append(case)
+
+    got = await client.get(
+        "/api/v1/reports/annual-complaints-report",
+        params={"from": "2025-04-01", "to": "2026-03-31"},
+        headers=tenant.headers,
+    )
+
+    assert got.status_code == 200, got.text
+    body = got.json()
+    rows = {(r[0], r[1]): dict(zip(body["columns"][3:], r[3:], strict=True)) for r in body["rows"]}
+    assert rows[("total", "total")] == {
+        "received": 3,
+        "decided": 2,
+        "well_founded": 1,
+        "referred_to_ombudsman": 1,
+    }
+    # One complaint, two aspects: counted under each.
+    assert rows[("subject", "communications")]["received"] == 2
+    assert rows[("subject", "waiting_times")]["well_founded"] == 1
+    assert rows[("subject", "clinical_treatment")] == {
+        "received": 1,
+        "decided": 0,
+        "well_founded": 0,
+        "referred_to_ombudsman": 0,
+    }
+
+
+async def test_the_medicare_grievance_log_lists_each_grievance_with_its_resolution(
+    client: httpx.AsyncClient, tenant: TenantHandle, installed: None
+) -> None:
+    await care(tenant, jurisdiction="us", plan_type="medicare_advantage")
+    await use_plugin_letters(tenant)
+    first = await register(client, tenant, datetime(2026, 3, 6, 14, tzinfo=UTC), expedited=True)
+    second = await register(client, tenant, datetime(2026, 3, 9, 9, tzinfo=UTC))
+    typed = await client.patch(
+        f"/api/v1/cases/{second['id']}",
+        json={"version": second["version"], "fields": {"grievance_type": "access"}},
+        headers=tenant.headers,
+    )
+    assert typed.status_code == 200, typed.text
+    with clock.frozen(datetime(2026, 3, 7, 10, tzinfo=UTC)):
+        await approve(client, tenant, first["id"], "partly_upheld")
+        await answer(client, tenant, first["id"])
+    accounting = await register(
+        client,
+        tenant,
+        datetime(2026, 3, 10, 9, tzinfo=UTC),
+        request_type="accounting_of_disclosures",
+    )
+
+    got = await client.get(
+        "/api/v1/reports/medicare-grievance-log",
+        params={"from": "2026-03-01", "to": "2026-03-31"},
+        headers=tenant.headers,
+    )
+
+    assert got.status_code == 200, got.text
+    body = got.json()
+    rows = [dict(zip(body["columns"], row, strict=True)) for row in body["rows"]]
+    assert [r["reference"] for r in rows] == [first["reference"], second["reference"]]
+    assert accounting["reference"] not in {r["reference"] for r in rows}
+    assert (rows[0]["expedited"], rows[0]["date_resolved"], rows[0]["resolution"]) == (
+        "yes",
+        "2026-03-07",
+        "Partly upheld",
+    )
+    assert (rows[1]["expedited"], rows[1]["date_resolved"], rows[1]["resolution"]) == ("no", "", "")
+    assert rows[1]["grievance_type"] and rows[1]["grievance_type"] != "access"  # its label
