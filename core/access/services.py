@@ -6,7 +6,9 @@ Levels (``cases.confidentiality``):
 - **restricted**: the case's assignee, the supervisor it was escalated to, the
   members of its team, and supervisors;
 - **sealed**: the case's assignee and the supervisor it was escalated to, and the
-  people someone who sees it named on it (``case_access``), only.
+  people someone who sees it named on it (``case_access``), only; while nobody is
+  assigned, its team's supervisors (every supervisor when the team has none), so
+  that a sealed case cannot sit unseen in a queue.
 
 At every level, staff excluded from the case (its subjects, and whom plugins
 name: ``case_exclusion``) see nothing of it, and staff named on it or holding
@@ -73,9 +75,19 @@ def visible() -> WhereRaw | None:
                 AND ({supervisor} OR EXISTS (SELECT 1 FROM team_member m
                                              WHERE m.team_id = cases.team_id
                                                AND m.staff_id = {{}})))
+            -- A sealed case nobody holds yet is seen by its team's supervisors (every
+            -- supervisor when the team has none), so that it is given to someone, not lost.
+            OR (cases.confidentiality = 'sealed' AND cases.assignee_staff_id IS NULL
+                AND {supervisor}
+                AND (EXISTS (SELECT 1 FROM team_member m
+                             WHERE m.team_id = cases.team_id AND m.role = 'supervisor'
+                               AND m.staff_id = {{}})
+                     OR NOT EXISTS (SELECT 1 FROM team_member m
+                                    WHERE m.team_id = cases.team_id
+                                      AND m.role = 'supervisor')))
         )
         """,
-        *([viewer.staff_id] * 5),
+        *([viewer.staff_id] * 6),
     )
 
 

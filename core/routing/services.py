@@ -101,12 +101,17 @@ async def assign_case(key: str, data: AssignIn, principal: Principal) -> list[De
         raise InvalidInput("team", "the case is in no team's queue yet; name one")
     reason = "assigned by hand" + (f" to the team {data.team}" if data.team else "")
     await _record(case["id"], Route("staff", team_id, reason), assignee, principal.actor)
-    return await decisions(key)
+    # Not looked up again through the access rule: whoever gives away a sealed case no
+    # longer sees it, and the assignment must not fail (and roll back) for that.
+    return await _decisions_of(case["id"])
 
 
 async def decisions(key: str) -> list[DecisionOut]:
     """Every routing decision on a case, oldest first."""
-    case_id = await _case_id(key, part="routing")
+    return await _decisions_of(await _case_id(key, part="routing"))
+
+
+async def _decisions_of(case_id: UUID) -> list[DecisionOut]:
     rows = await RoutingDecision.raw(
         """
         SELECT d.id, d.source, d.rule_id, t.name AS team, s.email AS assignee_email,

@@ -365,3 +365,43 @@ async def test_whoever_handles_a_sealed_case_names_the_people_who_may_see_it(
             uuid.UUID(sealed["id"]),
         )
     assert [a["action"] for a in actions] == ["case.access_granted", "case.access_revoked"]
+
+
+async def test_a_sealed_case_nobody_holds_is_seen_by_supervisors_until_they_give_it_away(
+    client: httpx.AsyncClient, tenant: TenantHandle
+):
+    supervisor = await tenant.add_staff(roles=("supervisor",))
+    handler = await tenant.add_staff(roles=("handler",))
+    created = await client.post(
+        "/api/v1/cases",
+        json={"subject": "Sealed from the start", "description": "Nobody holds it yet."},
+        headers=on(tenant, handler.bearer),
+    )
+    assert created.status_code == 201, created.text
+    case = created.json()
+    sealed = await client.patch(
+        f"/api/v1/cases/{case['id']}",
+        json={"version": case["version"], "confidentiality": "sealed"},
+        headers=on(tenant, handler.bearer),
+    )
+    assert sealed.status_code == 200, sealed.text
+    assert sealed.json()["assignee_staff_id"] is None
+
+    # Unassigned and sealed: not lost in the queue, a supervisor sees it; a handler does not.
+    seen = await client.get(f"/api/v1/cases/{case['id']}", headers=on(tenant, supervisor.bearer))
+    assert seen.status_code == 200
+    unseen = await client.get(f"/api/v1/cases/{case['id']}", headers=on(tenant, handler.bearer))
+    assert unseen.status_code == 404
+
+    given = await client.post(
+        f"/api/v1/cases/{case['id']}/assign",
+        json={"staff_email": handler.email},
+        headers=on(tenant, supervisor.bearer),
+    )
+    assert given.status_code == 200, given.text
+    assert given.json()[-1]["assignee_email"] == handler.email
+    # Given away, it is the handler's alone.
+    mine = await client.get(f"/api/v1/cases/{case['id']}", headers=on(tenant, handler.bearer))
+    assert mine.status_code == 200
+    gone = await client.get(f"/api/v1/cases/{case['id']}", headers=on(tenant, supervisor.bearer))
+    assert gone.status_code == 404
