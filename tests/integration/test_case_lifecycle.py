@@ -11,10 +11,9 @@ import pytest
 from core.audit.tables import AuditEvent
 from core.lifecycle.schemas import SurveyIn
 from core.lifecycle.services import answer_survey
-from core.mail.sender import send_pending
 from core.settings import Settings
 from core.tenancy.context import tenant_transaction
-from tests.fixtures.mail import address, complaint, deliver
+from tests.fixtures.mail import address, complaint, deliver, send_everything
 from tests.fixtures.smtp import Mailbox
 from tests.fixtures.staff import TenantHandle
 
@@ -74,7 +73,7 @@ async def test_a_complaint_through_every_state(
 
     await step("acknowledge", expect="acknowledged")
     # The acknowledgement goes out by e-mail; the complainant's reply threads onto the case.
-    await send_pending(replace(settings, smtp_relay_port=relay_port))
+    await send_everything(replace(settings, smtp_relay_port=relay_port))
     acknowledgement = mailbox.wait_for(sender)
     assert case["reference"] in acknowledgement["Subject"]
     reply = complaint(
@@ -132,7 +131,7 @@ async def test_a_complaint_through_every_state(
     await step("close", expect="closed")
     # Closing e-mails the complainant a one-time survey link; they answer through it.
     seen = len(mailbox.messages)
-    await send_pending(replace(settings, smtp_relay_port=relay_port))
+    await send_everything(replace(settings, smtp_relay_port=relay_port))
     invitation = mailbox.wait_for(sender, after=seen)
     [token] = re.findall(r"/s/([A-Za-z0-9_-]{20,})", invitation.get_content())
     answered = await client.post(

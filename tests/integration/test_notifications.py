@@ -11,13 +11,13 @@ import pytest
 
 from core.cases.schemas import NewCase
 from core.cases.services import register_case
-from core.mail.sender import send_pending
 from core.notify.services import notify
 from core.plugins.host import plugin_host
 from core.plugins.services import enable_plugin
 from core.sdk import CaseView, PluginInfo, RiskFlag, TenantView, hookimpl
 from core.settings import Settings
 from core.tenancy.context import tenant_transaction
+from tests.fixtures.mail import send_everything
 from tests.fixtures.smtp import Mailbox
 from tests.fixtures.staff import StaffUser, TenantHandle
 
@@ -152,7 +152,7 @@ async def test_a_paging_risk_flag_reaches_the_supervisor_once_by_mail_and_in_app
     )
     assert created.status_code == 201, created.text
     reference = created.json()["reference"]
-    await send_pending(replace(settings, smtp_relay_port=port))
+    await send_everything(replace(settings, smtp_relay_port=port))
 
     pages = [m for m in mailbox.messages if supervisor.email in str(m["to"])]
     assert len(pages) == 1
