@@ -1,23 +1,49 @@
 """Prisons: grievances of people in custody.
 
-The sector's rules (PREA and grievance procedures in the US, the prisoner
-complaints process in England and Wales) arrive step by step. Today the plugin
-declares its settings and sets the appeal ladder of the tenant's jurisdiction.
+For US tenants the plugin encodes PREA's grievance rules (28 CFR 115.52) and the
+Federal Bureau of Prisons' administrative remedy program (28 CFR 542)
+(``us.py``, dates in ``deadlines.py``): a grievance alleging sexual abuse or
+sexual harassment is sealed, kept from the member of staff it names and decided
+within 90 days, an emergency one pages the duty supervisor and runs on 48 hours
+and 5 days, and any other is answered within the Warden's 20 days, with a
+notice when it was filed after 20 days. A grievance naming a member of staff
+gets a retaliation watch (115.67).
+
+For England and Wales it sets the reply target of the Prisoner Complaints Policy
+Framework, restricts a COMP2, asks the final reply for the Prisons and Probation
+Ombudsman and starts the prisoner's 3 months to go there (``englandwales.py``).
+
+Every tenant gets the fields staff register a grievance with (``intake.py``), the
+grievance types or complaint subjects (``taxonomy.py``) and the appeal ladder of
+its jurisdiction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from core.sdk import (
     AppealLevel,
     BusinessCalendar,
     CaseView,
+    ConfidentialityMinimum,
+    DeadlineRule,
+    IntakeField,
+    IntakeSubmission,
     PluginInfo,
+    RequiredContent,
+    RiskFlag,
     SettingField,
+    StaffExclusion,
+    TaxonomyEntry,
     TenantView,
+    ValidationIssue,
     hookimpl,
 )
+from plugins.prisons import englandwales, intake, taxonomy, us
+from plugins.prisons.deadlines import LONDON, REPLY_WORKING_DAYS
 
 PLUGIN_INFO = PluginInfo(
     name="prisons",
@@ -26,10 +52,14 @@ PLUGIN_INFO = PluginInfo(
     sector="prisons",
 )
 
+US = "us"
+ENGLAND_WALES = "england-wales"
+DEFAULT_JURISDICTION = US
+
 
 @hookimpl
 def querela_register_settings() -> Sequence[SettingField]:
-    """The jurisdiction whose rules apply."""
+    """The jurisdiction whose rules apply; the US roll-forward and the E&W reply target."""
     return (
         SettingField(
             name="jurisdiction",
@@ -37,31 +67,119 @@ def querela_register_settings() -> Sequence[SettingField]:
             label="Jurisdiction",
             help="Whose grievance rules the establishment follows.",
             required=True,
-            default="us",
-            choices=("us", "england-wales"),
+            default=DEFAULT_JURISDICTION,
+            choices=(US, ENGLAND_WALES),
+        ),
+        # No defaults below: a setting left empty is read as the value its help names.
+        SettingField(
+            name="roll_forward_to_business_day",
+            type="boolean",
+            label="Move a US due date off weekends and federal holidays",
+            help="When on, a PREA 90-day or BP-9 20-day deadline that falls on a weekend or a"
+            " federal holiday moves to the next business day. The federal rules count calendar"
+            " days and do not move it; emergency deadlines never move. Left empty: off.",
+        ),
+        SettingField(
+            name="reply_working_days",
+            type="integer",
+            label="Reply target in working days (England and Wales)",
+            help="Working days after the day of receipt within which a COMP1 or COMP2 is"
+            f" answered (Prisoner Complaints Policy Framework). Left empty: {REPLY_WORKING_DAYS}.",
+            minimum=1,
+            maximum=20,
         ),
     )
 
 
-#: England and Wales, Prisoner Complaints Policy Framework: a COMP1 answer may be
-#: appealed on a COMP1A within 7 days; the reply target of 5 working days is
-#: marked (verify) in the sector rules and is configurable by editing this table.
-_ENGLAND_WALES = (("COMP1A appeal", 7, 5, "business", "supervisor"),)
-#: US Federal Bureau of Prisons, 28 CFR 542.15 and 542.18: BP-10 to the Regional
-#: Director within 20 days of the Warden's answer, answered in 30 days; BP-11 to
-#: the General Counsel within 30 days, answered in 40 days (calendar days).
-_US_BOP = (
-    ("BP-10 appeal to the Regional Director", 20, 30, "calendar", "supervisor"),
-    ("BP-11 appeal to the General Counsel", 30, 40, "calendar", "tenant-admin"),
-)
+@hookimpl
+def querela_register_intake_fields(tenant: TenantView) -> Sequence[IntakeField]:
+    """What staff are asked when they register a grievance, then what they record later."""
+    jurisdiction = _jurisdiction(tenant)
+    return (*intake.intake_fields(jurisdiction), *taxonomy.handling_fields(jurisdiction))
+
+
+@hookimpl
+def querela_register_intake_problems(
+    tenant: TenantView, submission: IntakeSubmission
+) -> Sequence[ValidationIssue]:
+    """A named member of staff who is not an e-mail address; an incident after the filing day."""
+    jurisdiction = _jurisdiction(tenant)
+    if jurisdiction not in (US, ENGLAND_WALES):
+        return ()
+    zone = LONDON if jurisdiction == ENGLAND_WALES else ZoneInfo(tenant.timezone)
+    return intake.problems(submission, submission.received_at.astimezone(zone).date())
+
+
+@hookimpl
+def querela_register_deadlines(tenant: TenantView, case: CaseView) -> Sequence[DeadlineRule]:
+    """US: PREA, PREA emergency or BP-9 answer deadlines. E&W: the reply target."""
+    jurisdiction = _jurisdiction(tenant)
+    if jurisdiction == US:
+        return us.deadlines(case, tenant.timezone, roll_forward=_roll_forward(tenant))
+    if jurisdiction == ENGLAND_WALES:
+        return englandwales.deadlines(case, _reply_working_days(tenant))
+    return ()
+
+
+@hookimpl
+def querela_register_answer_deadlines(tenant: TenantView, case: CaseView) -> Sequence[DeadlineRule]:
+    """E&W: the prisoner's 3 months to go to the Prisons and Probation Ombudsman."""
+    if _jurisdiction(tenant) != ENGLAND_WALES:
+        return ()
+    return englandwales.answer_deadlines(case)
+
+
+@hookimpl
+def querela_register_risk_flags(tenant: TenantView, case: CaseView) -> Sequence[RiskFlag]:
+    """US: a PREA emergency (page), third-party filings, a late BP-9, a retaliation watch."""
+    if _jurisdiction(tenant) != US:
+        return ()
+    return us.flags(case, tenant.timezone)
+
+
+@hookimpl
+def querela_register_confidentiality_minimums(
+    tenant: TenantView, case: CaseView
+) -> Sequence[ConfidentialityMinimum]:
+    """US: a PREA grievance is sealed. E&W: a COMP2 is restricted."""
+    jurisdiction = _jurisdiction(tenant)
+    if jurisdiction == US:
+        return us.confidentiality(case)
+    if jurisdiction == ENGLAND_WALES:
+        return englandwales.confidentiality(case)
+    return ()
+
+
+@hookimpl
+def querela_register_excluded_staff(tenant: TenantView, case: CaseView) -> Sequence[StaffExclusion]:
+    """US: the member of staff a PREA grievance names never handles or sees it."""
+    if _jurisdiction(tenant) != US:
+        return ()
+    return us.exclusions(case)
+
+
+@hookimpl
+def querela_register_required_content(
+    tenant: TenantView, case: CaseView, response_kind: str
+) -> Sequence[RequiredContent]:
+    """E&W: the Prisons and Probation Ombudsman and its website in the final reply."""
+    if _jurisdiction(tenant) != ENGLAND_WALES:
+        return ()
+    return englandwales.required_content(case, response_kind)
+
+
+@hookimpl
+def querela_register_taxonomy(tenant: TenantView) -> Sequence[TaxonomyEntry]:
+    """US grievance types, or E&W complaint subjects."""
+    return taxonomy.taxonomy(_jurisdiction(tenant))
 
 
 @hookimpl
 def querela_appeal_levels_for_case(tenant: TenantView, case: CaseView) -> Sequence[AppealLevel]:
     """The appeal ladder of the establishment's jurisdiction."""
-    england = tenant.settings_for("prisons").get("jurisdiction") == "england-wales"
+    england = _jurisdiction(tenant) == ENGLAND_WALES
     calendar = BusinessCalendar("GB", "ENG", timezone=tenant.timezone) if england else None
-    citation = "Prisoner Complaints Policy Framework (E&W)" if england else "28 CFR 542.15, 542.18"
+    citation = englandwales.FRAMEWORK if england else "28 CFR 542.15, 542.18"
     return tuple(
         AppealLevel(
             name=name,
@@ -72,5 +190,25 @@ def querela_appeal_levels_for_case(tenant: TenantView, case: CaseView) -> Sequen
             handler_role=role,
             citation=citation,
         )
-        for name, window, response, counting, role in (_ENGLAND_WALES if england else _US_BOP)
+        for name, window, response, counting, role in (
+            englandwales.APPEAL_LEVELS if england else us.APPEAL_LEVELS
+        )
     )
+
+
+def _settings(tenant: TenantView) -> Any:
+    return tenant.settings_for(PLUGIN_INFO.name)
+
+
+def _jurisdiction(tenant: TenantView) -> str:
+    return str(_settings(tenant).get("jurisdiction") or DEFAULT_JURISDICTION)
+
+
+def _roll_forward(tenant: TenantView) -> bool:
+    return _settings(tenant).get("roll_forward_to_business_day") is True
+
+
+def _reply_working_days(tenant: TenantView) -> int:
+    value = _settings(tenant).get("reply_working_days")
+    valid = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 20
+    return value if valid else REPLY_WORKING_DAYS

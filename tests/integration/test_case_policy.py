@@ -264,11 +264,19 @@ async def test_automatic_acknowledgement_of_an_emailed_complaint(client, tenant,
 # -- the appeal ladder --------------------------------------------------------------------
 
 
+#: An answer any sector's plugin lets through: the prisons plugin asks a final reply in
+#: England and Wales to point to the Prisons and Probation Ombudsman.
+ANSWER = (
+    "Our answer. If you are not satisfied, you may complain to the Prisons and Probation"
+    " Ombudsman (www.ppo.gov.uk)."
+)
+
+
 async def respond_to(client: Client, tenant: TenantHandle, case_id: str, reviewer: dict) -> None:
     await walk_to_proposal(client, tenant, case_id)
     for action, headers, body in (
         ("approve_decision", reviewer, {}),
-        ("respond", None, {"response": "Our answer."}),
+        ("respond", None, {"response": ANSWER}),
     ):
         response = await act(client, tenant, case_id, action, headers, **body)
         assert response.status_code == 200, (action, response.text)

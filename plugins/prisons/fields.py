@@ -1,0 +1,67 @@
+"""How the plugin's form and case fields are built: English text with its translations.
+
+Every field carries its label and help in English, German, Russian and Estonian,
+and a choice field the words for each choice in all four, so that a form drawn
+in any of the core's languages never falls back to a code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from core.sdk import FieldType, IntakeField, TaxonomyEntry
+
+Words = Mapping[str, str]
+#: The languages besides English every text is given in.
+LANGUAGES = ("de", "ru", "et")
+#: The channels on which staff register a grievance: paper forms posted in the
+#: complaints box and kiosk filings are entered by staff (the core has no kiosk
+#: channel), so the public web form never shows these fields.
+STAFF_CHANNELS = ("phone", "letter", "in_person", "email", "api")
+
+
+def translated(codes: Sequence[str], **languages: Sequence[str]) -> dict[str, Words]:
+    """Choice labels by language, each list in the order of ``codes``."""
+    for language, words in languages.items():
+        if len(words) != len(codes):
+            raise ValueError(f"{language}: {len(words)} labels for {len(codes)} choices")
+    return {language: dict(zip(codes, words, strict=True)) for language, words in languages.items()}
+
+
+def choices_of(entries: Sequence[TaxonomyEntry], **languages: Sequence[str]) -> dict[str, Words]:
+    """The choice labels of terms: their own English labels, and ``languages`` in order."""
+    codes = [e.code for e in entries]
+    return {"en": {e.code: e.label for e in entries}, **translated(codes, **languages)}
+
+
+def field(
+    name: str,
+    kind: FieldType,
+    label: str,
+    labels: Words,
+    help: str,
+    helps: Words,
+    *,
+    choice_labels: Mapping[str, Words] | None = None,
+    sensitive: bool = False,
+    at_intake: bool = True,
+) -> IntakeField:
+    """A field asked on the staff channels; a choice field's choices are its English labels' keys.
+
+    ``at_intake=False``: staff record it on the case while handling it; the
+    intake form never asks for it.
+    """
+    words = dict(choice_labels or {})
+    return IntakeField(
+        name=name,
+        type=kind,
+        label=label,
+        help=help,
+        choices=tuple(words.get("en", {})),
+        channels=STAFF_CHANNELS if at_intake else (),
+        sensitive=sensitive,
+        labels=dict(labels),
+        helps=dict(helps),
+        choice_labels=words,
+        at_intake=at_intake,
+    )
