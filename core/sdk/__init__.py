@@ -5,6 +5,7 @@ names are only ever added within a major version of ``SDK_VERSION``.
 """
 
 from core.sdk.calendar import BusinessCalendar, add_calendar_days, add_months, add_weeks
+from core.sdk.fields import choices_of, date_field, translated
 from core.sdk.markers import PROJECT, hookimpl
 from core.sdk.reports import Counts, long_date, report_period
 from core.sdk.values import (
@@ -64,7 +65,10 @@ __all__ = [
     "add_calendar_days",
     "add_months",
     "add_weeks",
+    "choices_of",
+    "date_field",
     "hookimpl",
     "long_date",
     "report_period",
+    "translated",
 ]

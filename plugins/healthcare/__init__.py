@@ -42,6 +42,7 @@ from core.sdk import (
     TaxonomyEntry,
     TenantView,
     ValidationIssue,
+    date_field,
     hookimpl,
 )
 from plugins.healthcare import annual, england, grievance_log, privacy, returns, us
@@ -51,7 +52,6 @@ from plugins.healthcare.intake import (
     AWARE_DATE,
     EVENT_DATE,
     PATIENT_IDENTIFIER,
-    date_field,
     intake_fields,
     nhs_number_problem,
 )
@@ -172,7 +172,7 @@ def querela_register_intake_problems(
     problems = [
         ValidationIssue(f"fields.{name}", "must not be later than the day the complaint is made")
         for name in (EVENT_DATE, AWARE_DATE)
-        if (day := date_field(submission, name)) is not None and day > today
+        if (day := date_field(submission.fields, name)) is not None and day > today
     ]
     if jurisdiction == "england":
         problem = nhs_number_problem(submission.fields.get(PATIENT_IDENTIFIER))

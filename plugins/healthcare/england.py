@@ -9,7 +9,7 @@ the intake fields (``intake.py``), read when the case is registered.
 
 from __future__ import annotations
 
-from core.sdk import CaseView, DeadlineRule, RiskFlag
+from core.sdk import CaseView, DeadlineRule, RiskFlag, date_field
 from plugins.healthcare.deadlines import (
     acknowledgement_due,
     complaint_time_limit,
@@ -17,7 +17,7 @@ from plugins.healthcare.deadlines import (
     response_due,
 )
 from plugins.healthcare.handling import LATE_DECISION
-from plugins.healthcare.intake import AWARE_DATE, EVENT_DATE, date_field, outside_regulations
+from plugins.healthcare.intake import AWARE_DATE, EVENT_DATE, outside_regulations
 from plugins.healthcare.reporting import long_date
 
 REGULATIONS = "SI 2009/309"
@@ -75,7 +75,7 @@ def flags(case: CaseView) -> tuple[RiskFlag, ...]:
     """
     if outside_regulations(case) or case.fields.get(LATE_DECISION):
         return ()
-    event, aware = date_field(case, EVENT_DATE), date_field(case, AWARE_DATE)
+    event, aware = date_field(case.fields, EVENT_DATE), date_field(case.fields, AWARE_DATE)
     limit = complaint_time_limit(event, aware)
     if limit is None or london_date(case.received_at) <= limit:
         return ()

@@ -16,9 +16,7 @@ the channels where staff register a complaint, and marked sensitive.
 
 from __future__ import annotations
 
-from datetime import date
-
-from core.sdk import CaseView, IntakeField, IntakeSubmission
+from core.sdk import CaseView, IntakeField
 from plugins.healthcare.fields import ORAL_CHANNELS, STAFF_CHANNELS, field, translated
 
 EVENT_DATE = "event_date"
@@ -293,19 +291,6 @@ def intake_fields(jurisdiction: str, plan_type: str) -> tuple[IntakeField, ...]:
 
 
 # -- reading the answers ---------------------------------------------------------------------
-
-
-def date_field(source: CaseView | IntakeSubmission, name: str) -> date | None:
-    """The date a date field holds (stored as ISO text); None when missing or not a date."""
-    value = source.fields.get(name)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def outside_regulations(case: CaseView) -> bool:

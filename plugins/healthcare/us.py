@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.sdk import CaseView, DeadlineRule, RiskFlag
+from core.sdk import CaseView, DeadlineRule, RiskFlag, date_field
 from plugins.healthcare.deadlines import (
     ACCOUNTING_EXTENSION_DAYS,
     GRIEVANCE_EXTENSION_DAYS,
@@ -28,7 +28,6 @@ from plugins.healthcare.deadlines import (
 from plugins.healthcare.intake import (
     EVENT_DATE,
     asks_expedited,
-    date_field,
     drug_obtained,
     is_accounting_request,
 )
@@ -129,7 +128,7 @@ def flags(case: CaseView, plan_type: str, timezone: str) -> tuple[RiskFlag, ...]
                 urgency="notice",
             )
         )
-    event = date_field(case, EVENT_DATE)
+    event = date_field(case.fields, EVENT_DATE)
     received = case.received_at.astimezone(ZoneInfo(timezone)).date()
     if event is not None and received > filing_window_ends(event):
         found.append(

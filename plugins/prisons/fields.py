@@ -7,9 +7,9 @@ in any of the core's languages never falls back to a code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from core.sdk import FieldType, IntakeField, TaxonomyEntry
+from core.sdk import FieldType, IntakeField, choices_of, translated
 
 Words = Mapping[str, str]
 #: The languages besides English every text is given in.
@@ -20,18 +20,7 @@ LANGUAGES = ("de", "ru", "et")
 STAFF_CHANNELS = ("phone", "letter", "in_person", "email", "api")
 
 
-def translated(codes: Sequence[str], **languages: Sequence[str]) -> dict[str, Words]:
-    """Choice labels by language, each list in the order of ``codes``."""
-    for language, words in languages.items():
-        if len(words) != len(codes):
-            raise ValueError(f"{language}: {len(words)} labels for {len(codes)} choices")
-    return {language: dict(zip(codes, words, strict=True)) for language, words in languages.items()}
-
-
-def choices_of(entries: Sequence[TaxonomyEntry], **languages: Sequence[str]) -> dict[str, Words]:
-    """The choice labels of terms: their own English labels, and ``languages`` in order."""
-    codes = [e.code for e in entries]
-    return {"en": {e.code: e.label for e in entries}, **translated(codes, **languages)}
+__all__ = ["choices_of", "field", "translated"]
 
 
 def field(

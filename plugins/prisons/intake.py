@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from core.sdk import CaseView, IntakeField, IntakeSubmission, ValidationIssue
+from core.sdk import CaseView, IntakeField, IntakeSubmission, ValidationIssue, date_field
 from plugins.prisons.fields import field, translated
 
 INMATE_NUMBER = "inmate_number"
@@ -502,19 +502,6 @@ def named_staff(source: CaseView | IntakeSubmission) -> str | None:
     return value.strip()
 
 
-def date_field(source: CaseView | IntakeSubmission, name: str) -> date | None:
-    """The date a date field holds (stored as ISO text); None when missing or not a date."""
-    value = source.fields.get(name)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def form(case: CaseView) -> str:
     """The England and Wales form the complaint came on; not recorded is read as COMP1."""
     return COMP2 if case.fields.get(FORM) == COMP2 else COMP1
@@ -529,7 +516,7 @@ def problems(submission: IntakeSubmission, today: date) -> tuple[ValidationIssue
     email = named_staff(submission)
     if email is not None and not _EMAIL.fullmatch(email):
         found.append(ValidationIssue(f"fields.{STAFF_NAMED}", "must be an e-mail address"))
-    incident = date_field(submission, INCIDENT_DATE)
+    incident = date_field(submission.fields, INCIDENT_DATE)
     if incident is not None and incident > today:
         found.append(
             ValidationIssue(

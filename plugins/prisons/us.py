@@ -34,6 +34,7 @@ from core.sdk import (
     DeadlineRule,
     RiskFlag,
     StaffExclusion,
+    date_field,
     long_date,
 )
 from plugins.prisons.deadlines import (
@@ -48,7 +49,6 @@ from plugins.prisons.deadlines import (
 )
 from plugins.prisons.intake import (
     INCIDENT_DATE,
-    date_field,
     filed_by_third_party,
     is_emergency,
     is_prea,
@@ -214,7 +214,7 @@ def _late_filing(case: CaseView, timezone: str) -> RiskFlag | None:
 
     Never on a PREA grievance: it has no time limit (115.52(b)(1)).
     """
-    incident = date_field(case, INCIDENT_DATE)
+    incident = date_field(case.fields, INCIDENT_DATE)
     if incident is None or is_prea(case):
         return None
     received = local_date(case.received_at, timezone)
