@@ -224,7 +224,9 @@ async def test_a_case_the_person_may_not_see_is_absent_and_not_found(
     client: Client, tenant: TenantHandle
 ):
     sealed = await register(client, tenant, subject="Sealed matter")
-    await change(tenant, sealed, confidentiality="sealed", assignee_staff_id=None)
+    # Sealed and held by someone else (a sealed case nobody holds is its supervisors' to give).
+    holder = await tenant.add_staff(("handler",))
+    await change(tenant, sealed, confidentiality="sealed", assignee_staff_id=holder.staff_id)
     shown = await register(client, tenant, subject="Ordinary matter")
 
     queue = await page(client, tenant, "/staff", view="all")
