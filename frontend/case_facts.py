@@ -19,8 +19,6 @@ from litestar.datastructures import FormMultiDict
 
 from core.cases.contributions import Contributions
 from core.plugins.fieldvalues import MAX_TEXT
-from core.plugins.host import plugin_host
-from core.plugins.services import tenant_plugins
 from core.sdk import IntakeField
 from frontend.public import text
 
@@ -62,9 +60,7 @@ class Fact:
 
 async def case_fields() -> list[IntakeField]:
     """Every fact the tenant's enabled plugins declare, asked at intake or recorded later."""
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    contributions = await Contributions.of_tenant()
     hook = "querela_register_intake_fields"
     declared = contributions.items(await contributions.call(hook), hook, IntakeField)
     seen: dict[str, IntakeField] = {}

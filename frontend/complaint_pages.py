@@ -20,8 +20,6 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from core.attachments.services import AttachmentTooLarge
 from core.cases.contributions import Contributions
 from core.errors import Conflict, InvalidInput
-from core.plugins.host import plugin_host
-from core.plugins.services import tenant_plugins
 from core.receipts import files
 from core.receipts.files import RECEIPT_FIELD
 from core.receipts.services import PublicComplaint, SubmissionReceipt, submit_complaint
@@ -76,9 +74,7 @@ async def _categories() -> list[tuple[str, str]]:
 
 async def _intake_fields() -> list[IntakeField]:
     """The fields the tenant's plugins add to a complaint that arrives on the web."""
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    contributions = await Contributions.of_tenant()
     hook = "querela_register_intake_fields"
     declared = contributions.items(await contributions.call(hook), hook, IntakeField)
     # A multichoice (several aspects of one complaint) is for staff to record on the case.

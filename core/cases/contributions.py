@@ -20,8 +20,8 @@ from core.cases.tables import Case, CaseFlag, Deadline
 from core.errors import InvalidInput
 from core.ids import uuid7
 from core.plugins.fieldvalues import checked_value
-from core.plugins.host import HookFailure, HookOutcome, PluginHost
-from core.plugins.services import TenantPlugins
+from core.plugins.host import HookFailure, HookOutcome, PluginHost, plugin_host
+from core.plugins.services import TenantPlugins, tenant_plugins
 from core.sdk import (
     CONFIDENTIALITY_ORDER,
     CaseView,
@@ -45,6 +45,13 @@ class Contributions:
     plugins: TenantPlugins
     tenant: TenantView
     failures: list[HookFailure] = field(default_factory=list)
+
+    @classmethod
+    async def of_tenant(cls, host: PluginHost | None = None) -> Contributions:
+        """The current tenant's enabled plugins on ``host`` (the process's, by default)."""
+        host = host or plugin_host()
+        plugins = await tenant_plugins(host)
+        return cls(host=host, plugins=plugins, tenant=plugins.view())
 
     async def call(self, hook: str, **kwargs: Any) -> HookOutcome:
         """Call ``hook`` on the tenant's plugins; keep the failures for the case."""

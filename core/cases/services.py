@@ -55,8 +55,6 @@ from core.escrow.services import escrowed
 from core.ids import uuid7
 from core.lifecycle.policy import current_policy
 from core.notify.paging import page_risk_flags
-from core.plugins.host import plugin_host
-from core.plugins.services import tenant_plugins
 from core.routing import services as routing
 from core.sdk import CaseView, IntakeSubmission, PartyView
 from core.taxonomy.services import check_category
@@ -93,9 +91,7 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
     subject = _required_text("subject", new.subject)
     description = _required_text("description", new.description)
     language = new.language or tenant.default_language
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    contributions = await Contributions.of_tenant()
     fields = await contributions.check_submission(
         IntakeSubmission(
             channel=new.channel,
@@ -198,7 +194,7 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
             window=timedelta(hours=policy.duplicate_window_hours),
             actor=actor,
         )
-    if plugins.enabled:
+    if contributions.plugins.enabled:
         await contributions.apply_to(await case_view(case_id))
     await register_deadlines(case_id)
     await routing.route_case(case_id, actor)
@@ -210,9 +206,10 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
 
 async def case_view(case_id: UUID) -> CaseView:
     """The case as plugins see it: a read-only copy."""
-    case = await Case.select().where(Case.id == case_id).first()
-    if case is None:
+    rows = await Case.raw(_CASE_VIEW, case_id)
+    if not rows:
         raise NotFound("no such case")
+    case = rows[0]
     parties = await parties_of(case_id)
     first = await first_letter(case_id)
     return CaseView(
@@ -240,18 +237,19 @@ async def case_view(case_id: UUID) -> CaseView:
         appeal_level=case["appeal_level"],
         answered_at=case["answered_at"],
         closed_at=case["closed_at"],
-        outcome=await _outcome(case_id),
+        outcome=case["outcome"],
     )
 
 
-async def _outcome(case_id: UUID) -> str | None:
-    """The approved outcome of the case's first decision (level 0), if it has one."""
-    rows = await Case.raw(
-        "SELECT outcome FROM case_decision WHERE case_id = {} AND level = 0"
-        " AND state = 'approved' ORDER BY reviewed_at DESC LIMIT 1",
-        case_id,
-    )
-    return rows[0]["outcome"] if rows else None
+#: The case with the approved outcome of its first decision (level 0), in one round trip:
+#: plugins are shown the case on every hook, registration included.
+_CASE_VIEW = """
+SELECT cases.*,
+       (SELECT x.outcome FROM case_decision x
+         WHERE x.case_id = cases.id AND x.level = 0 AND x.state = 'approved'
+         ORDER BY x.reviewed_at DESC LIMIT 1) AS outcome
+  FROM cases WHERE cases.id = {}
+"""
 
 
 async def add_answer_deadlines(case_id: UUID) -> list[str]:
@@ -260,11 +258,9 @@ async def add_answer_deadlines(case_id: UUID) -> list[str]:
     E.g. the complainant's time to go to an ombudsman. Called in the transaction
     that sends the answer; a plugin that fails becomes a flag on the case.
     """
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    if not plugins.enabled:
+    contributions = await Contributions.of_tenant()
+    if not contributions.plugins.enabled:
         return []
-    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
     added = await contributions.add_deadlines(
         await case_view(case_id), "querela_register_answer_deadlines"
     )
@@ -499,9 +495,7 @@ async def _changed_fields(case_id: UUID, changes: dict[str, Any]) -> dict[str, A
     row = await Case.select(Case.fields).where(Case.id == case_id).first()
     if row is None:
         raise NotFound("no such case")
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    contributions = await Contributions.of_tenant()
     return await contributions.changed_fields(_json(row["fields"]), changes)
 
 

@@ -26,8 +26,6 @@ from core.audit import services as audit
 from core.cases.contributions import Contributions
 from core.cases.tables import Case
 from core.errors import Conflict, InvalidInput, NotFound
-from core.plugins.host import plugin_host
-from core.plugins.services import tenant_plugins
 from core.reports.pdf import render_table
 from core.reports.schemas import ReportDueOut, ReportInfo, TableReport
 from core.reports.services import _cell, period
@@ -68,7 +66,7 @@ SELECT cases.id, cases.reference, cases.status, cases.channel, cases.category,
 
 async def report_list() -> list[ReportInfo]:
     """The core's report, then every report the tenant's enabled plugins offer."""
-    contributions = await _contributions()
+    contributions = await Contributions.of_tenant()
     hook = "querela_register_reports"
     offered = contributions.items(await contributions.call(hook), hook, ReportDefinition)
     return [CORE_REPORT] + [_info(source, d) for source, d in offered]
@@ -80,7 +78,7 @@ async def run_report(
     """Run the plugin report ``code`` over the period; audited with the format asked for."""
     if output not in FORMATS:
         raise InvalidInput("format", f"is one of {', '.join(FORMATS)}")
-    contributions = await _contributions()
+    contributions = await Contributions.of_tenant()
     hook = "querela_register_reports"
     offered = {
         d.code: (source, d)
@@ -167,12 +165,6 @@ def as_pdf(report: TableReport) -> bytes:
 def file_name(report: TableReport, output: str) -> str:
     """``disp-1.10-return-2026-07-01-2026-12-31.csv``."""
     return f"{report.code}-{report.start}-{report.end}.{output}"
-
-
-async def _contributions() -> Contributions:
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    return Contributions(host=host, plugins=plugins, tenant=plugins.view())
 
 
 async def _sensitive_fields(contributions: Contributions) -> frozenset[str]:

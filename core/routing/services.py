@@ -21,8 +21,7 @@ from core.cases.sealed_rows import first_letter, parties_of
 from core.cases.tables import Case, CaseFlag
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
-from core.plugins.host import HookFailure, plugin_host
-from core.plugins.services import tenant_plugins
+from core.plugins.host import HookFailure
 from core.routing import teams
 from core.routing.rules import CaseFacts, Rule, active_rules, matches, unmet
 from core.routing.schemas import (
@@ -59,11 +58,9 @@ async def route_case(case_id: UUID, actor: str) -> None:
     Then give it to a member of that team, record the decision and audit it.
     Plugin failures become flags on the case, as at registration.
     """
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+    contributions = await Contributions.of_tenant()
     route = await _by_rule(await _facts(case_id))
-    if route is None and plugins.enabled:
+    if route is None and contributions.plugins.enabled:
         route = await _by_plugin(contributions, await _case_view(case_id))
     if route is None:
         team = await teams.default_team(actor)
@@ -184,9 +181,7 @@ async def excluded_staff(
     excluded = {row["id"]: "named as a subject of the complaint" for row in rows}
     own = contributions is None
     if contributions is None:
-        host = plugin_host()
-        plugins = await tenant_plugins(host)
-        contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+        contributions = await Contributions.of_tenant()
     if contributions.plugins.enabled:
         hook = "querela_register_excluded_staff"
         named = contributions.items(
@@ -237,10 +232,8 @@ async def explain_route(data: RouteTestIn) -> RouteTestOut:
             break
     failures: list[str] = []
     if route is None:
-        host = plugin_host()
-        plugins = await tenant_plugins(host)
-        if plugins.enabled:
-            contributions = Contributions(host=host, plugins=plugins, tenant=plugins.view())
+        contributions = await Contributions.of_tenant()
+        if contributions.plugins.enabled:
             route = await _by_plugin(contributions, _supposed_case(data))
             failures = [failure.describe() for failure in contributions.failures]
     if route is None:
