@@ -7,6 +7,7 @@ caller handles ciphertext.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -73,6 +74,16 @@ async def parties_of(case_id: UUID) -> list[dict[str, Any]]:
     """The case's parties in the order they were added, names and contacts in plain text."""
     rows = await Party.select().where(Party.case_id == case_id).order_by(Party.id)
     return await opened("party", rows)
+
+
+async def complainants_of(case_ids: Sequence[UUID]) -> dict[UUID, dict[str, Any]]:
+    """The complainant of each of the cases that has one (name in plain text), by case."""
+    if not case_ids:
+        return {}
+    rows = await Party.select().where(
+        Party.case_id.is_in(list(case_ids)) & (Party.role == "complainant")
+    )
+    return {row["case_id"]: row for row in await opened("party", rows)}
 
 
 async def complainant_of(case_id: UUID) -> dict[str, Any] | None:

@@ -45,6 +45,7 @@ from core.cases.tables import (
     Party,
     ReferenceCounter,
 )
+from core.cases.views import LEVELS_COLUMN, levels_of
 from core.crypto.fields import seal_with
 from core.crypto.keyring import keyring
 from core.db.rows import as_structs
@@ -212,6 +213,7 @@ async def case_view(case_id: UUID) -> CaseView:
     case = rows[0]
     parties = await parties_of(case_id)
     first = await first_letter(case_id)
+    levels = levels_of(case)
     return CaseView(
         id=case["id"],
         reference=case["reference"],
@@ -237,18 +239,16 @@ async def case_view(case_id: UUID) -> CaseView:
         appeal_level=case["appeal_level"],
         answered_at=case["answered_at"],
         closed_at=case["closed_at"],
-        outcome=case["outcome"],
+        outcome=levels[0].outcome,
+        levels=levels,
     )
 
 
-#: The case with the approved outcome of its first decision (level 0), in one round trip:
-#: plugins are shown the case on every hook, registration included.
-_CASE_VIEW = """
-SELECT cases.*,
-       (SELECT x.outcome FROM case_decision x
-         WHERE x.case_id = cases.id AND x.level = 0 AND x.state = 'approved'
-         ORDER BY x.reviewed_at DESC LIMIT 1) AS outcome
-  FROM cases WHERE cases.id = {}
+#: The case with the decision and answer of each level, in one round trip: plugins are
+#: shown the case on every hook, registration included.
+_CASE_VIEW = f"""
+SELECT cases.*, {LEVELS_COLUMN.strip()}
+  FROM cases WHERE cases.id = {{}}
 """
 
 

@@ -5,7 +5,8 @@ may see (``core.access``) that concern the period: received before its end and
 not answered or closed before its start, so that a return can count what was
 outstanding when the period began. The plugin sees them without their narrative,
 the names of their parties or the values of sensitive fields: a count needs none
-of them.
+of them. A register the rule requires by name (``ReportDefinition.complainant_names``)
+is given each case's complainant, and each restricted read of a name is audited.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -24,12 +26,15 @@ from core import clock
 from core.access import services as access
 from core.audit import services as audit
 from core.cases.contributions import Contributions
+from core.cases.sealed_rows import complainants_of
 from core.cases.tables import Case
+from core.cases.views import LEVELS_COLUMN, levels_of
 from core.errors import Conflict, InvalidInput, NotFound
+from core.escrow.services import escrowed
 from core.reports.pdf import render_table
 from core.reports.schemas import ReportDueOut, ReportInfo, TableReport
 from core.reports.services import _cell, period
-from core.sdk import CaseView, IntakeField, ReportDefinition, ReportOutput
+from core.sdk import CaseView, IntakeField, PartyView, ReportDefinition, ReportOutput
 from core.tenancy.context import current_tenant
 
 FORMATS = ("json", "csv", "pdf")
@@ -48,18 +53,16 @@ CORE_REPORT = ReportInfo(
     due=[],
 )
 
-_IN_SCOPE = """
+_IN_SCOPE = f"""
 SELECT cases.id, cases.reference, cases.status, cases.channel, cases.category,
        cases.severity, cases.confidentiality, cases.language, cases.received_at,
        cases.fields, cases.appeal_level, cases.answered_at, cases.closed_at,
-       (SELECT x.outcome FROM case_decision x
-         WHERE x.case_id = cases.id AND x.level = 0 AND x.state = 'approved'
-         ORDER BY x.reviewed_at DESC LIMIT 1) AS outcome
+       {LEVELS_COLUMN.strip()}
   FROM cases
- WHERE cases.received_at < {}
+ WHERE cases.received_at < {{}}
    AND (greatest(cases.answered_at, cases.closed_at) IS NULL
-        OR greatest(cases.answered_at, cases.closed_at) >= {})
-   AND ({})
+        OR greatest(cases.answered_at, cases.closed_at) >= {{}})
+   AND ({{}})
  ORDER BY cases.received_at, cases.id
 """
 
@@ -92,6 +95,8 @@ async def run_report(
     first, last = period(start, end)
     tenant = current_tenant()
     cases = await _cases_in_scope(first, last, await _sensitive_fields(contributions))
+    if definition.complainant_names:
+        cases = await _with_complainants(cases, code, actor)
     outcome = await contributions.host.call(
         "querela_report_for_cases",
         {source},
@@ -184,9 +189,40 @@ async def _cases_in_scope(first: date, last: date, sensitive: frozenset[str]) ->
     return [_view(row, sensitive) for row in rows]
 
 
+async def _with_complainants(cases: list[CaseView], code: str, actor: str) -> list[CaseView]:
+    """The cases with their complainant as their one party; each restricted read audited."""
+    complainants = await complainants_of([case.id for case in cases])
+    await audit.record_many(
+        [
+            audit.Event(
+                "case.read",
+                actor,
+                case.id,
+                {"part": f"complainant name, report {code}", "level": case.confidentiality},
+            )
+            for case in cases
+            if case.confidentiality != "standard" and case.id in complainants
+        ]
+    )
+    return [
+        replace(case, parties=(_party(complainants[case.id]),)) if case.id in complainants else case
+        for case in cases
+    ]
+
+
+def _party(row: dict[str, Any]) -> PartyView:
+    return PartyView(
+        id=row["id"],
+        role=row["role"],
+        name=None if escrowed(row) else row["display_name"],
+        anonymous=row["anonymous"],
+    )
+
+
 def _view(row: dict[str, Any], sensitive: frozenset[str]) -> CaseView:
     fields = row["fields"]
     values = json.loads(fields) if isinstance(fields, str) else dict(fields or {})
+    levels = levels_of(row)
     return CaseView(
         id=row["id"],
         reference=row["reference"],
@@ -203,7 +239,8 @@ def _view(row: dict[str, Any], sensitive: frozenset[str]) -> CaseView:
         appeal_level=row["appeal_level"],
         answered_at=row["answered_at"],
         closed_at=row["closed_at"],
-        outcome=row["outcome"],
+        outcome=levels[0].outcome,
+        levels=levels,
     )
 
 

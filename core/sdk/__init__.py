@@ -29,7 +29,7 @@ from core.sdk.values import (
     TaxonomyEntry,
     ValidationIssue,
 )
-from core.sdk.views import CaseView, IntakeSubmission, PartyView, TenantView
+from core.sdk.views import CaseView, IntakeSubmission, LevelView, PartyView, TenantView
 
 #: Version of the SDK surface. A plugin states the major version it was built for.
 SDK_VERSION = "1.0"
@@ -49,6 +49,7 @@ __all__ = [
     "IntakeField",
     "IntakeSubmission",
     "LetterTemplate",
+    "LevelView",
     "PartyView",
     "PluginInfo",
     "ReportDefinition",

@@ -227,6 +227,11 @@ class ReportDefinition:
     due: Sequence[ReportDue] = ()
     #: Where the rule comes from, e.g. "FCA DISP 1.10".
     citation: str = ""
+    #: The report lists each case's complainant by name, as a register the rule requires
+    #: by name does (e.g. 42 CFR 438.416(b)(6)). The report's case views then carry the
+    #: complainant (no one else) as a party, the name withheld for an anonymous or
+    #: protected one, and every read of a restricted or sealed case's name is audited.
+    complainant_names: bool = False
 
 
 @dataclass(frozen=True, slots=True)

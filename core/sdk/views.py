@@ -42,6 +42,23 @@ class PartyView:
 
 
 @dataclass(frozen=True, slots=True)
+class LevelView:
+    """One level a case was decided at: the first answer (level 0) or an appeal (1, 2, ...)."""
+
+    level: int
+    #: When the level began: the complaint's receipt for level 0, the appeal's opening after.
+    opened_at: datetime
+    #: The appeal level's name, e.g. "BP-10 Regional appeal"; empty for level 0.
+    name: str = ""
+    #: When the decision of this level was reviewed and approved (None: not yet).
+    reviewed_at: datetime | None = None
+    #: When the written answer of this level was sent (None: not yet).
+    answered_at: datetime | None = None
+    #: The approved outcome of this level: upheld | partly_upheld | not_upheld.
+    outcome: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CaseView:
     """A case as hooks see it."""
 
@@ -67,6 +84,8 @@ class CaseView:
     closed_at: datetime | None = None
     #: The approved outcome of level 0: upheld | partly_upheld | not_upheld.
     outcome: str | None = None
+    #: Every level the case has reached, level 0 first (its review, answer and outcome).
+    levels: tuple[LevelView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

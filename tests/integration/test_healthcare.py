@@ -9,6 +9,7 @@ file; 42 CFR 422.564) and the HIPAA accounting of disclosures (60 days, extended
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 
 import plugins.healthcare
 from core import clock
+from core.audit.tables import AuditEvent
 from core.letters.services import offered_templates, save_template
 from core.plugins.host import plugin_host
 from core.plugins.services import configure_plugin, enable_plugin
@@ -425,7 +427,7 @@ async def test_the_annual_report_counts_received_well_founded_and_referred_by_su
     }
 
 
-async def test_the_medicare_grievance_log_lists_each_grievance_with_its_resolution(
+async def test_the_medicare_grievance_log_lists_each_level_with_its_review_and_resolution(
     client: httpx.AsyncClient, tenant: TenantHandle, installed: None
 ) -> None:
     await care(tenant, jurisdiction="us", plan_type="medicare_advantage")
@@ -441,6 +443,33 @@ async def test_the_medicare_grievance_log_lists_each_grievance_with_its_resoluti
     with clock.frozen(datetime(2026, 3, 7, 10, tzinfo=UTC)):
         await approve(client, tenant, first["id"], "partly_upheld")
         await answer(client, tenant, first["id"])
+    # The member appeals; a supervisor decides the appeal on 20 March, sent on 23 March.
+    supervisor = tenant.headers  # the handler is a supervisor too
+    for when, action, body in (
+        (datetime(2026, 3, 12, 9, tzinfo=UTC), "open_appeal", {"reason": "Not enough"}),
+        (datetime(2026, 3, 13, 9, tzinfo=UTC), "start_appeal_review", {}),
+        (datetime(2026, 3, 19, 9, tzinfo=UTC), "propose_decision", {"outcome": "upheld"}),
+    ):
+        with clock.frozen(when):
+            done = await client.post(
+                f"/api/v1/cases/{first['id']}/actions/{action}", json=body, headers=supervisor
+            )
+        assert done.status_code == 200, (action, done.text)
+    chief = await tenant.add_staff(("supervisor",))
+    with clock.frozen(datetime(2026, 3, 20, 15, tzinfo=UTC)):
+        done = await client.post(
+            f"/api/v1/cases/{first['id']}/actions/approve_decision",
+            json={},
+            headers={**host(tenant), **chief.bearer},
+        )
+        assert done.status_code == 200, done.text
+    with clock.frozen(datetime(2026, 3, 23, 15, tzinfo=UTC)):
+        done = await client.post(
+            f"/api/v1/cases/{first['id']}/actions/respond",
+            json={"response": "On appeal we uphold your grievance."},
+            headers=supervisor,
+        )
+        assert done.status_code == 200, done.text
     accounting = await register(
         client,
         tenant,
@@ -457,12 +486,27 @@ async def test_the_medicare_grievance_log_lists_each_grievance_with_its_resoluti
     assert got.status_code == 200, got.text
     body = got.json()
     rows = [dict(zip(body["columns"], row, strict=True)) for row in body["rows"]]
-    assert [r["reference"] for r in rows] == [first["reference"], second["reference"]]
+    assert [r["reference"] for r in rows] == [first["reference"]] * 2 + [second["reference"]]
     assert accounting["reference"] not in {r["reference"] for r in rows}
-    assert (rows[0]["expedited"], rows[0]["date_resolved"], rows[0]["resolution"]) == (
-        "yes",
-        "2026-03-07",
-        "Partly upheld",
+    assert {r["member"] for r in rows} == {"Ada Example"}  # 42 CFR 438.416(b)(6)
+    levels = [
+        (r["level"], r["level_opened"], r["date_reviewed"], r["resolution"], r["date_resolved"])
+        for r in rows
+    ]
+    assert levels[0] == ("Grievance", "2026-03-06", "2026-03-07", "Partly upheld", "2026-03-07")
+    assert levels[1][1:] == ("2026-03-12", "2026-03-20", "Upheld", "2026-03-23")
+    assert levels[1][0] and levels[1][0] != "Grievance"  # the appeal level's name
+    assert levels[2] == ("Grievance", "2026-03-09", "", "", "")
+    assert (rows[0]["expedited"], rows[2]["expedited"]) == ("yes", "no")
+    assert rows[2]["grievance_type"] and rows[2]["grievance_type"] != "access"  # its label
+    # Every case is restricted: each name the log shows is an audited read of that case.
+    async with tenant_transaction(tenant_id=tenant.id):
+        reads = await AuditEvent.select(AuditEvent.case_id, AuditEvent.detail).where(
+            AuditEvent.action == "case.read"
+        )
+    named = sorted(
+        str(r["case_id"])
+        for r in reads
+        if json.loads(r["detail"])["part"] == "complainant name, report medicare-grievance-log"
     )
-    assert (rows[1]["expedited"], rows[1]["date_resolved"], rows[1]["resolution"]) == ("no", "", "")
-    assert rows[1]["grievance_type"] and rows[1]["grievance_type"] != "access"  # its label
+    assert named == sorted([first["id"], second["id"], accounting["id"]])

@@ -8,6 +8,7 @@ below, never from the code. The year is the financial year 2026-27 (1 April
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import plugins.healthcare
-from core.sdk import CaseView, ReportOutput, TenantView
+from core.sdk import CaseView, LevelView, ReportOutput, TenantView
 from plugins.healthcare.annual import annual_report
 from plugins.healthcare.grievance_log import grievance_log
 from plugins.healthcare.returns import COLUMNS, ko41a_return
@@ -43,6 +44,8 @@ def case(
     *,
     closed_at: datetime | None = None,
     channel: str = "letter",
+    appeals: Sequence[LevelView] = (),
+    complainant: str | None = None,
     **fields: Any,
 ) -> CaseView:
     view = case_view(
@@ -51,6 +54,8 @@ def case(
         answered_at=answered_at,
         closed_at=closed_at or answered_at,
         outcome=outcome,
+        appeals=appeals,
+        complainant=complainant,
         **fields,
     )
     return replace(view, channel=channel)
@@ -288,23 +293,33 @@ def new_york(month: int, day: int, hour: int) -> datetime:
 
 GRIEVANCES = [
     case("G-2", new_york(3, 6, 14), new_york(3, 7, 10), "upheld", expedited=True,
-         grievance_type="quality_of_care"),
-    case("G-1", new_york(3, 6, 9), grievance_type="customer_service"),
+         grievance_type="quality_of_care", complainant="Ada Lovelace"),
+    # The member asked not to be named.
+    case("G-1", new_york(3, 6, 9), grievance_type="customer_service", complainant=""),
     # An accounting of disclosures is no grievance.
     case("G-3", new_york(3, 10, 9), request_type="accounting_of_disclosures"),
     # 03:00 UTC on 1 April is 23:00 on 31 March in New York; a type the plugin does not know.
     case("G-4", utc(2026, 4, 1, 3), closed_at=new_york(4, 2, 9), grievance_type="billing"),
     case("G-5", new_york(2, 28, 9), grievance_type="access"),
-    # Part D, expedited, but the drug was obtained: not expedited there.
+    # Part D, expedited, but the drug was obtained: not expedited there. Not upheld, then
+    # appealed: the appeal's decision approved on 1 May (after midnight UTC, still
+    # 30 April in New York) and sent on 4 May.
     case("G-6", new_york(3, 20, 9), new_york(4, 10, 9), "not_upheld", expedited=True,
-         drug_obtained=True, grievance_type="access"),
+         drug_obtained=True, grievance_type="access", complainant="Grace Hopper",
+         appeals=[LevelView(level=1, name="Plan appeal", opened_at=new_york(4, 20, 9),
+                            reviewed_at=utc(2026, 5, 1, 2), answered_at=new_york(5, 4, 9),
+                            outcome="partly_upheld")]),
+    # Decided and approved on 27 March, the answer not sent yet.
+    replace(case("G-7", new_york(3, 25, 9), grievance_type="access", complainant="Alan Turing"),
+            levels=(LevelView(level=0, opened_at=new_york(3, 25, 9),
+                              reviewed_at=new_york(3, 27, 16), outcome="upheld"),)),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("plan_type", "g6_expedited"), [("medicare_advantage", "yes"), ("part_d", "no")]
 )
-def test_the_grievance_log_has_a_line_per_grievance_received(
+def test_the_grievance_log_has_a_line_per_level_of_each_grievance_received(
     plan_type: str, g6_expedited: str
 ) -> None:
     march = (date(2026, 3, 1), date(2026, 3, 31))
@@ -312,28 +327,64 @@ def test_the_grievance_log_has_a_line_per_grievance_received(
 
     assert list(output.columns) == [
         "reference",
+        "member",
         "grievance_type",
         "date_received",
         "expedited",
-        "date_resolved",
+        "level",
+        "level_opened",
+        "date_reviewed",
         "resolution",
+        "date_resolved",
     ]
+    access = "Access to providers, pharmacies or services"
     assert [list(row) for row in output.rows] == [
-        ["G-1", "Customer service", "2026-03-06", "no", "", ""],
-        ["G-2", "Quality of care", "2026-03-06", "yes", "2026-03-07", "Upheld"],
-        ["G-6", "Access to providers, pharmacies or services", "2026-03-20", g6_expedited,
-         "2026-04-10", "Not upheld"],
-        ["G-4", "billing", "2026-03-31", "no", "2026-04-02", "Closed without a decision"],
+        ["G-1", "Withheld", "Customer service", "2026-03-06", "no",
+         "Grievance", "2026-03-06", "", "", ""],
+        ["G-2", "Ada Lovelace", "Quality of care", "2026-03-06", "yes",
+         "Grievance", "2026-03-06", "2026-03-07", "Upheld", "2026-03-07"],
+        ["G-6", "Grace Hopper", access, "2026-03-20", g6_expedited,
+         "Grievance", "2026-03-20", "2026-04-10", "Not upheld", "2026-04-10"],
+        ["G-6", "Grace Hopper", access, "2026-03-20", g6_expedited,
+         "Plan appeal", "2026-04-20", "2026-04-30", "Partly upheld", "2026-05-04"],
+        ["G-7", "Alan Turing", access, "2026-03-25", "no",
+         "Grievance", "2026-03-25", "2026-03-27", "", ""],
+        ["G-4", "", "billing", "2026-03-31", "no",
+         "Grievance", "2026-03-31", "", "Closed without a decision", "2026-04-02"],
     ]  # fmt: skip
 
 
-def test_the_grievance_log_says_what_it_leaves_on_the_case() -> None:
+def test_a_case_closed_without_a_decision_on_appeal_shows_it_at_that_level() -> None:
+    appealed = case(
+        "G-8",
+        new_york(3, 2, 9),
+        new_york(3, 20, 9),
+        "not_upheld",
+        closed_at=new_york(4, 30, 9),
+        appeals=[LevelView(level=1, name="", opened_at=new_york(4, 1, 9))],
+    )
+
+    output = grievance_log([appealed], date(2026, 3, 1), date(2026, 3, 31), "America/New_York", "")
+
+    assert [row[5:] for row in output.rows] == [
+        ["Grievance", "2026-03-02", "2026-03-20", "Not upheld", "2026-03-20"],
+        ["Appeal 1", "2026-04-01", "", "Closed without a decision", "2026-04-30"],
+    ]
+
+
+def test_the_grievance_log_says_how_it_reads() -> None:
     notes = " ".join(grievance_log([], date(2026, 3, 1), date(2026, 3, 31), "UTC", "").notes)
 
     assert "42 CFR 438.416(b)" in notes
-    assert "member's name stays on the case" in notes
-    assert "whether the time was extended" in notes
+    assert '"Withheld" where the member is anonymous' in notes
+    assert "one for each appeal" in notes
     assert "accounting of disclosures" in notes
+
+
+def test_the_log_asks_for_the_members_names() -> None:
+    definition = plugins.healthcare.grievance_log.definition()
+
+    assert definition.complainant_names
 
 
 def test_the_hook_produces_the_log_in_the_tenants_zone_and_plan() -> None:
@@ -346,5 +397,5 @@ def test_the_hook_produces_the_log_in_the_tenants_zone_and_plan() -> None:
     )
 
     assert output is not None and not output.problem
-    assert [row[0] for row in output.rows] == ["G-1", "G-2", "G-6", "G-4"]
-    assert output.rows[2][3] == "no"
+    assert [row[0] for row in output.rows] == ["G-1", "G-2", "G-6", "G-6", "G-7", "G-4"]
+    assert output.rows[2][4] == "no"

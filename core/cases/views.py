@@ -1,0 +1,53 @@
+"""What a plugin's view of a case adds to the case row: each level's decision and answer.
+
+One query gives plugins the case on every hook (registration included) and gives a
+report every case in its period, so the levels come as a JSON column of that query
+rather than a round trip per case.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from core.sdk import LevelView
+
+#: ``cases.*`` plus ``levels``: level 0 (the first answer) and each appeal, each with its
+#: latest approved decision. Put after the columns a query selects from ``cases``.
+LEVELS_COLUMN = """
+       (SELECT json_agg(json_build_object(
+                 'level', l.level, 'name', l.name, 'opened_at', l.opened_at,
+                 'answered_at', l.answered_at, 'outcome', d.outcome,
+                 'reviewed_at', d.reviewed_at) ORDER BY l.level)
+          FROM (SELECT 0 AS level, '' AS name, cases.received_at AS opened_at,
+                       cases.answered_at
+                UNION ALL
+                SELECT a.level, a.name, a.opened_at, a.decided_at
+                  FROM case_appeal a WHERE a.case_id = cases.id) l
+          LEFT JOIN LATERAL (
+                SELECT x.outcome, x.reviewed_at FROM case_decision x
+                 WHERE x.case_id = cases.id AND x.level = l.level AND x.state = 'approved'
+                 ORDER BY x.reviewed_at DESC LIMIT 1) d ON true) AS levels
+"""
+
+
+def levels_of(row: dict[str, Any]) -> tuple[LevelView, ...]:
+    """The ``levels`` column of a row as views, level 0 first."""
+    raw = row["levels"]
+    entries = json.loads(raw) if isinstance(raw, str) else raw or []
+    return tuple(
+        LevelView(
+            level=int(e["level"]),
+            opened_at=_when(e["opened_at"]) or row["received_at"],
+            name=e["name"] or "",
+            reviewed_at=_when(e["reviewed_at"]),
+            answered_at=_when(e["answered_at"]),
+            outcome=e["outcome"],
+        )
+        for e in entries
+    )
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
