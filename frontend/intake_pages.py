@@ -44,8 +44,9 @@ from frontend.public import text
 from frontend.staff_common import done, render_staff, staff_form_page, staff_page, status_of
 
 PATH = "/staff/cases/new"
-#: How a complaint reaches staff; the web form and the mailbox register their own.
-CHANNELS = ("phone", "letter", "in_person", "email")
+#: How a complaint reaches staff; the web form and the mailbox register their own. A
+#: kiosk's filing is entered here when the kiosk does not post it through the API.
+CHANNELS = ("phone", "letter", "in_person", "email", "kiosk")
 #: What staff may know of who the complainant is, in the order the form offers it.
 IDENTITIES = ("identified", "protected", "anonymous")
 SEVERITIES: tuple[str, ...] = get_args(Severity)

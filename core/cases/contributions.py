@@ -190,6 +190,8 @@ class Contributions:
                     pausable=rule.pausable,
                     watched=rule.watched,
                     met_by=[str(kind)[:40] for kind in rule.met_by],
+                    level=case.appeal_level,
+                    deemed_denial=bool(rule.deemed_denial),
                 )
             )
             added.append(rule.kind)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from core import clock
 from core.cases.tables import Correspondence, Party
 from core.crypto.fields import opened, opened_one, sealed
 from core.ids import uuid7
@@ -38,7 +39,8 @@ async def add_correspondence(
             "direction": direction,
             "channel": channel,
             "body": body,
-            "occurred_at": occurred_at or now,
+            # The deadline clock: an appeal window runs from the last letter sent.
+            "occurred_at": occurred_at or clock.now(),
             "created_at": now,
         },
     )

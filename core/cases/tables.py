@@ -141,6 +141,10 @@ class Deadline(TenantScoped, Table, tablename="deadline"):
     watched = Boolean(default=True)
     #: Kinds of letter that meet it when one goes out before it is due.
     met_by = Array(base_column=Varchar(length=40), default=[])
+    #: The level it belongs to (0: the first answer; n: appeal level n).
+    level = Integer(default=0)
+    #: Passing it unmet may be taken as a denial at that level (the next may be appealed to).
+    deemed_denial = Boolean(default=False)
     met_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     #: The due time first set; None until a clock stop or an extension moves ``due_at``.

@@ -13,13 +13,14 @@ from typing import Any
 
 from core.sdk import LevelView
 
-#: ``cases.*`` plus ``levels``: level 0 (the first answer) and each appeal, each with its
-#: latest approved decision. Put after the columns a query selects from ``cases``.
+#: ``levels``: level 0 (the first answer) and each appeal, each with its latest approved
+#: decision and when no answer in time was taken as a denial. Put after the columns a
+#: query selects from ``cases``.
 LEVELS_COLUMN = """
        (SELECT json_agg(json_build_object(
                  'level', l.level, 'name', l.name, 'opened_at', l.opened_at,
                  'answered_at', l.answered_at, 'outcome', d.outcome,
-                 'reviewed_at', d.reviewed_at) ORDER BY l.level)
+                 'reviewed_at', d.reviewed_at, 'deemed_at', n.deemed_at) ORDER BY l.level)
           FROM (SELECT 0 AS level, '' AS name, cases.received_at AS opened_at,
                        cases.answered_at
                 UNION ALL
@@ -28,7 +29,11 @@ LEVELS_COLUMN = """
           LEFT JOIN LATERAL (
                 SELECT x.outcome, x.reviewed_at FROM case_decision x
                  WHERE x.case_id = cases.id AND x.level = l.level AND x.state = 'approved'
-                 ORDER BY x.reviewed_at DESC LIMIT 1) d ON true) AS levels
+                 ORDER BY x.reviewed_at DESC LIMIT 1) d ON true
+          LEFT JOIN LATERAL (
+                SELECT min(x.reviewed_at) AS deemed_at FROM case_decision x
+                 WHERE x.case_id = cases.id AND x.level = l.level AND x.state = 'deemed') n
+                ON true) AS levels
 """
 
 
@@ -44,6 +49,7 @@ def levels_of(row: dict[str, Any]) -> tuple[LevelView, ...]:
             reviewed_at=_when(e["reviewed_at"]),
             answered_at=_when(e["answered_at"]),
             outcome=e["outcome"],
+            deemed_denied_at=_when(e.get("deemed_at")),
         )
         for e in entries
     )

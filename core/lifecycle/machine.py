@@ -87,9 +87,24 @@ class IllegalTransition(Conflict):
         self.allowed = allowed
 
 
-def allowed_actions(status: str) -> list[str]:
-    """The actions possible from ``status``, in a stable order."""
-    return [name for name, t in TRANSITIONS.items() if status in t.sources]
+#: Where an appeal may also be opened from when no answer came in time and the level's
+#: deadline counts that as a denial (``Deadline.deemed_denial``): the case is still open.
+DEEMED_APPEAL_FROM = (*OPEN, "on_hold", "escalated")
+
+
+def allowed_actions(status: str, *, deemed: bool = False) -> list[str]:
+    """The actions possible from ``status``, in a stable order.
+
+    ``deemed``: the case's level passed its deadline unanswered, which counts as a
+    denial, so it may be appealed from an open status as well.
+    """
+    return [name for name, t in TRANSITIONS.items() if status in _sources(name, t, deemed)]
+
+
+def _sources(action: str, transition: Transition, deemed: bool) -> tuple[str, ...]:
+    if deemed and action == "open_appeal":
+        return (*transition.sources, *DEEMED_APPEAL_FROM)
+    return transition.sources
 
 
 def destination(transition: Transition, *, paused_from: str | None, approval_required: bool) -> str:
@@ -101,11 +116,11 @@ def destination(transition: Transition, *, paused_from: str | None, approval_req
     return transition.target
 
 
-def check(action: str, status: str) -> Transition:
+def check(action: str, status: str, *, deemed: bool = False) -> Transition:
     """Return the transition for ``action`` from ``status``, or raise IllegalTransition."""
     transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise IllegalTransition(action, status, allowed_actions(status))
+    if transition is None or status not in _sources(action, transition, deemed):
+        raise IllegalTransition(action, status, allowed_actions(status, deemed=deemed))
     return transition
 
 

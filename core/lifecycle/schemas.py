@@ -125,6 +125,18 @@ class SurveyIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     comment: Annotated[str, text(max_length=5_000)] = ""
 
 
+class NextAppeal(msgspec.Struct, kw_only=True):
+    """The level the complainant may appeal to now, and until when."""
+
+    level: int
+    name: str
+    #: The end of the window (None: nothing was sent to count it from yet).
+    window_closes_at: datetime | None
+    #: Set when the appeal is open because no answer came in time: that counts as a
+    #: denial at the current level from this due time (e.g. 28 CFR 542.18).
+    deemed_denial_at: datetime | None = None
+
+
 class CaseState(msgspec.Struct, kw_only=True):
     """Where a case stands after an action."""
 
@@ -134,6 +146,8 @@ class CaseState(msgspec.Struct, kw_only=True):
     appeal_level: int
     version: int
     allowed_actions: list[str]
+    #: Set while an appeal may be opened and a level is left.
+    next_appeal: NextAppeal | None = None
 
 
 class TaskOut(msgspec.Struct, kw_only=True):

@@ -8,7 +8,7 @@ audit event, or changes nothing at all.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +31,7 @@ from core.ids import uuid7
 from core.letters.requirements import check_letter, requirements
 from core.letters.services import compose
 from core.lifecycle.machine import (
+    DEEMED_APPEAL_FROM,
     READS,
     TRANSITIONS,
     WORKERS,
@@ -55,6 +56,7 @@ from core.lifecycle.schemas import (
     CorrespondenceIn,
     DecisionOut,
     HoldingSent,
+    NextAppeal,
     RecordIn,
     RecordOut,
     RequirementOut,
@@ -87,7 +89,7 @@ class NotPermitted(Forbidden):
 async def perform(key: str, action: str, data: ActionIn, principal: Principal) -> CaseState:
     """Take ``action`` on the case ``key``: the one door every status change goes through."""
     case = await _lock(key)
-    transition = check(action, case["status"])
+    transition = check(action, case["status"], deemed=await _deemed(case, action))
     _refuse_unread(action, data)
     if not principal.holds(*transition.roles):
         raise NotPermitted(
@@ -124,8 +126,11 @@ async def acknowledge_on_arrival(case_id: UUID) -> bool:
 async def appeal_by_complainant(case_id: UUID, reason: str, *, actor: str) -> CaseState:
     """Open the next appeal level for the complainant, who proves themselves with a receipt."""
     case = await _lock(str(case_id))
-    if "open_appeal" not in allowed_actions(case["status"]):
-        raise Conflict("an appeal can be made once the organisation has answered")
+    if "open_appeal" not in allowed_actions(case["status"], deemed=await _deemed(case)):
+        raise Conflict(
+            "an appeal can be made once the organisation has answered, or its time to answer"
+            " has passed where no answer counts as a denial"
+        )
     return await _transition(case, "open_appeal", ActionIn(reason=reason), actor)
 
 
@@ -139,8 +144,12 @@ async def escalate_by_complainant(case_id: UUID, reason: str, *, actor: str) -> 
 
 async def can_appeal(case_id: UUID) -> bool:
     """Whether the case could be appealed now (status and the levels left; not the window)."""
-    case = await Case.select(Case.status, Case.appeal_level).where(Case.id == case_id).first()
-    if case is None or "open_appeal" not in allowed_actions(case["status"]):
+    case = (
+        await Case.select(Case.id, Case.status, Case.appeal_level).where(Case.id == case_id).first()
+    )
+    if case is None:
+        return False
+    if "open_appeal" not in allowed_actions(case["status"], deemed=await _deemed(case)):
         return False
     level: int = case["appeal_level"]
     return level < len(await appeal_ladder(case_id))
@@ -182,7 +191,71 @@ async def case_state(case_id: UUID) -> CaseState:
     )
     if row is None:
         raise NotFound("no such case")
-    return CaseState(**row, allowed_actions=allowed_actions(row["status"]))
+    deemed = await deemed_denial_at(case_id, row["appeal_level"])
+    allowed = allowed_actions(row["status"], deemed=deemed is not None)
+    return CaseState(
+        **row,
+        allowed_actions=allowed,
+        next_appeal=await _next_appeal(row, deemed) if "open_appeal" in allowed else None,
+    )
+
+
+async def deemed_denial_at(case_id: UUID, level: int) -> datetime | None:
+    """When the case's ``level`` counts as denied for want of an answer in time.
+
+    That is the due time of a deadline of that level whose passing counts as a
+    denial and that went by unmet (it may be met late, or its clock stopped later).
+    None while every such deadline is met in time, still running or stopped.
+    """
+    rows = await Deadline.raw(
+        """
+        SELECT min(due_at) AS at FROM deadline
+         WHERE case_id = {} AND level = {} AND deemed_denial AND due_at <= {}
+           AND (met_at IS NULL OR met_at > due_at)
+           AND (paused_since IS NULL OR paused_since > due_at)
+        """,
+        case_id,
+        level,
+        clock.now(),
+    )
+    at: datetime | None = rows[0]["at"] if rows else None
+    return at
+
+
+async def _deemed(case: dict[str, Any], action: str = "open_appeal") -> bool:
+    """Whether ``action`` is an appeal the case may take as if its level were answered."""
+    if action != "open_appeal" or case["status"] not in DEEMED_APPEAL_FROM:
+        return False
+    return await deemed_denial_at(case["id"], case["appeal_level"]) is not None
+
+
+async def _next_appeal(case: dict[str, Any], deemed: datetime | None) -> NextAppeal | None:
+    """The level the complainant may appeal to now, and until when; None if none is left."""
+    ladder = await appeal_ladder(case["id"])
+    level = case["appeal_level"] + 1
+    if level > len(ladder):
+        return None
+    rung = ladder[level - 1]
+    since = await _window_start(case["id"], deemed)
+    closes = days_after(rung, since, rung.window_days, current_tenant().timezone) if since else None
+    return NextAppeal(
+        level=level,
+        name=rung.name,
+        window_closes_at=closes,
+        deemed_denial_at=deemed,
+    )
+
+
+async def _window_start(case_id: UUID, deemed: datetime | None) -> datetime | None:
+    """What an appeal's window runs from: the last answer sent, or a later deemed denial."""
+    last_answer = (
+        await Correspondence.select(Correspondence.occurred_at)
+        .where((Correspondence.case_id == case_id) & (Correspondence.direction == "outbound"))
+        .order_by(Correspondence.occurred_at, ascending=False)
+        .first()
+    )
+    moments = [m for m in (last_answer and last_answer["occurred_at"], deemed) if m]
+    return max(moments) if moments else None
 
 
 # -- the work done by particular actions --------------------------------------------------
@@ -461,19 +534,19 @@ async def _open_appeal(
     rung = ladder[level - 1]
     tenant = current_tenant()
     now = clock.now()
-    last_answer = (
-        await Correspondence.select(Correspondence.occurred_at)
-        .where((Correspondence.case_id == case["id"]) & (Correspondence.direction == "outbound"))
-        .order_by(Correspondence.occurred_at, ascending=False)
-        .first()
-    )
-    if last_answer:
-        closes = days_after(rung, last_answer["occurred_at"], rung.window_days, tenant.timezone)
+    answered = case["status"] in ("responded", "closed")
+    deemed = None if answered else await deemed_denial_at(case["id"], case["appeal_level"])
+    since = await _window_start(case["id"], deemed)
+    if since:
+        closes = days_after(rung, since, rung.window_days, tenant.timezone)
         if now > closes:
             raise Conflict(
                 f"the window for {rung.name} closed on {closes.astimezone(tenant.zone):%Y-%m-%d}"
             )
     handler = await _appeal_handler(data.handler_email, rung.handler_role)
+    detail: dict[str, Any] = {}
+    if deemed is not None:
+        detail.update(await _record_deemed_denial(case, deemed, actor))
     due = days_after(rung, now, rung.response_days, tenant.timezone)
     await CaseAppeal.insert(
         CaseAppeal(
@@ -502,11 +575,45 @@ async def _open_appeal(
             source="core",
             citation=rung.citation[:200],
             counting=describe(rung)[:200],
+            level=level,
+            deemed_denial=rung.deemed_denial,
         )
     )
     changes[Case.appeal_level] = level
     changes[Case.closed_at] = None
-    return {"level": level, "name": rung.name, "due_at": due.isoformat()}
+    changes[Case.status_before_pause] = None
+    return {**detail, "level": level, "name": rung.name, "due_at": due.isoformat()}
+
+
+#: Who a deemed denial is recorded as proposed and reviewed by: no one decided it.
+DEEMED = "deemed: no answer in time"
+
+
+async def _record_deemed_denial(
+    case: dict[str, Any], deemed: datetime, actor: str
+) -> dict[str, Any]:
+    """Record the level's unanswered deadline as its denial, as the appeal is opened on it.
+
+    A hold that began after the deadline passed ends here with the level.
+    """
+    await CaseDecision.insert(
+        CaseDecision(
+            id=uuid7(),
+            tenant_id=current_tenant().id,
+            case_id=case["id"],
+            level=case["appeal_level"],
+            outcome="not_upheld",
+            state="deemed",
+            proposed_by=DEEMED,
+            proposed_at=deemed,
+            reviewed_by=DEEMED,
+            reviewed_at=deemed,
+        )
+    )
+    detail: dict[str, Any] = {"deemed_denial_at": deemed.isoformat()}
+    if case["status"] == "on_hold":
+        detail.update(await deadlines.restart_clocks(case["id"], actor))
+    return detail
 
 
 async def _needs_reason(

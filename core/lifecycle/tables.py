@@ -52,7 +52,7 @@ class CaseDecision(TenantScoped, Table, tablename="case_decision"):
     actions = Text(default="")
     root_cause = Text(default="")
     measures = Text(default="")
-    #: proposed | returned | approved
+    #: proposed | returned | approved | deemed (no answer in time, taken as a denial)
     state = Varchar(length=10, default="proposed")
     proposed_by = Varchar(length=200)
     proposed_at = Timestamptz(default=TimestamptzNow())

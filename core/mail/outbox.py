@@ -16,6 +16,7 @@ from email.utils import make_msgid
 from typing import Any
 from uuid import UUID
 
+from core import clock
 from core.audit import services as audit
 from core.cases.sealed_rows import add_correspondence
 from core.cases.tables import Case
@@ -71,10 +72,14 @@ async def queue_email(
         now=datetime.now(UTC),
     )
     await store(row)
-    now = row["created_at"]
     if case_id is not None:
         await add_correspondence(
-            case_id, direction="outbound", channel="email", body=body, occurred_at=now
+            # When it was sent as the deadline clock reads it (an appeal window runs from it).
+            case_id,
+            direction="outbound",
+            channel="email",
+            body=body,
+            occurred_at=clock.now(),
         )
     await audit.record(
         "mail.queued",

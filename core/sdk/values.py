@@ -126,6 +126,10 @@ class DeadlineRule:
     #: summary resolution window is met by the final response ("final_response"), an
     #: 8-week limit also by a holding response ("holding_response").
     met_by: Sequence[str] = ()
+    #: No answer by the due time may be taken as a denial at the case's level (28 CFR
+    #: 542.18, 115.52(d)(4)): once it has passed unmet, the complainant may appeal to the
+    #: next level as if answered, the window counted from the due time.
+    deemed_denial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +149,9 @@ class AppealLevel:
     #: The role of the person who decides this level, e.g. "supervisor".
     handler_role: str = "supervisor"
     citation: str = ""
+    #: No decision by the level's due time may be taken as a denial at this level: the
+    #: next level may then be appealed to, its window counted from that due time.
+    deemed_denial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

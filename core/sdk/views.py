@@ -56,6 +56,9 @@ class LevelView:
     answered_at: datetime | None = None
     #: The approved outcome of this level: upheld | partly_upheld | not_upheld.
     outcome: str | None = None
+    #: When no answer in time was taken as a denial at this level (the due time passed),
+    #: recorded when the next level was appealed to on that ground.
+    deemed_denied_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ its jurisdiction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,8 @@ from core.sdk import (
     IntakeField,
     IntakeSubmission,
     PluginInfo,
+    ReportDefinition,
+    ReportOutput,
     RequiredContent,
     RiskFlag,
     SettingField,
@@ -42,7 +45,7 @@ from core.sdk import (
     ValidationIssue,
     hookimpl,
 )
-from plugins.prisons import englandwales, intake, taxonomy, us
+from plugins.prisons import englandwales, intake, prea_data, reports, taxonomy, us
 from plugins.prisons.deadlines import LONDON, REPLY_WORKING_DAYS
 
 PLUGIN_INFO = PluginInfo(
@@ -176,24 +179,67 @@ def querela_register_taxonomy(tenant: TenantView) -> Sequence[TaxonomyEntry]:
 
 @hookimpl
 def querela_appeal_levels_for_case(tenant: TenantView, case: CaseView) -> Sequence[AppealLevel]:
-    """The appeal ladder of the establishment's jurisdiction."""
-    england = _jurisdiction(tenant) == ENGLAND_WALES
-    calendar = BusinessCalendar("GB", "ENG", timezone=tenant.timezone) if england else None
-    citation = englandwales.FRAMEWORK if england else "28 CFR 542.15, 542.18"
-    return tuple(
-        AppealLevel(
-            name=name,
-            window_days=window,
-            response_days=response,
-            counting="business" if counting == "business" else "calendar",
-            calendar=calendar,
-            handler_role=role,
-            citation=citation,
+    """The appeal ladder of the establishment's jurisdiction (US: as the case left it)."""
+    if _jurisdiction(tenant) == ENGLAND_WALES:
+        calendar = BusinessCalendar("GB", "ENG", timezone=tenant.timezone)
+        return tuple(
+            AppealLevel(
+                name=name,
+                window_days=window,
+                response_days=response,
+                counting="business" if counting == "business" else "calendar",
+                calendar=calendar,
+                handler_role=role,
+                citation=englandwales.FRAMEWORK,
+            )
+            for name, window, response, counting, role in englandwales.APPEAL_LEVELS
         )
-        for name, window, response, counting, role in (
-            englandwales.APPEAL_LEVELS if england else us.APPEAL_LEVELS
+    return us.appeal_levels(case, tenant.timezone)
+
+
+@hookimpl
+def querela_register_reports(tenant: TenantView) -> Sequence[ReportDefinition]:
+    """Grievances by facility; US also the PREA incident data and annual data."""
+    jurisdiction = _jurisdiction(tenant)
+    if jurisdiction == US:
+        today = datetime.now(ZoneInfo(tenant.timezone)).date()
+        return (
+            reports.definition(),
+            prea_data.incident_definition(),
+            prea_data.annual_definition(today),
         )
-    )
+    if jurisdiction == ENGLAND_WALES:
+        return (reports.definition(),)
+    return ()
+
+
+@hookimpl
+def querela_report_for_cases(
+    tenant: TenantView, code: str, cases: Sequence[CaseView], parameters: dict[str, Any]
+) -> ReportOutput | None:
+    """The report ``code`` for the period in ``parameters``; None for other plugins' reports.
+
+    A period the report cannot cover (a PREA annual period that is not a calendar
+    year, a period that ends before it starts) comes back as the output's
+    ``problem``, in words.
+    """
+    jurisdiction = _jurisdiction(tenant)
+    zone = tenant.timezone
+    roll_forward = _roll_forward(tenant)
+    try:
+        if code == reports.CODE and jurisdiction == US:
+            target = reports.us_target(zone, roll_forward=roll_forward)
+            return reports.report(cases, parameters, zone, target)
+        if code == reports.CODE and jurisdiction == ENGLAND_WALES:
+            target = reports.england_wales_target(_reply_working_days(tenant))
+            return reports.report(cases, parameters, zone, target)
+        if code == prea_data.INCIDENT_CODE and jurisdiction == US:
+            return prea_data.incident_report(cases, parameters, zone, roll_forward=roll_forward)
+        if code == prea_data.ANNUAL_CODE and jurisdiction == US:
+            return prea_data.annual_report(cases, parameters, zone, roll_forward=roll_forward)
+    except ValueError as refused:
+        return ReportOutput(code=code, columns=(), rows=(), problem=str(refused))
+    return None
 
 
 def _settings(tenant: TenantView) -> Any:

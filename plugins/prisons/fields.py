@@ -14,10 +14,11 @@ from core.sdk import FieldType, IntakeField, choices_of, translated
 Words = Mapping[str, str]
 #: The languages besides English every text is given in.
 LANGUAGES = ("de", "ru", "et")
-#: The channels on which staff register a grievance: paper forms posted in the
-#: complaints box and kiosk filings are entered by staff (the core has no kiosk
-#: channel), so the public web form never shows these fields.
-STAFF_CHANNELS = ("phone", "letter", "in_person", "email", "api")
+#: The channels on which a grievance is registered: paper forms posted in the
+#: complaints box are entered (scanned) by staff, a kiosk's filings come through
+#: the API or are entered by staff from the kiosk's printout; the public web form
+#: never shows these fields.
+STAFF_CHANNELS = ("phone", "letter", "in_person", "email", "kiosk", "api")
 
 
 __all__ = ["choices_of", "field", "translated"]

@@ -33,6 +33,7 @@ EMERGENCY = "emergency"
 STAFF_NAMED = "staff_named"
 INCIDENT_DATE = "incident_date"
 FORM = "form"
+SENSITIVE = "sensitive"
 
 FILERS = ("self", "other_inmate", "family", "attorney", "advocate", "staff_on_behalf")
 #: 28 CFR 115.52(e)(1): fellow inmates, staff, family, attorneys and outside advocates.
@@ -429,6 +430,35 @@ FORM_FIELD = field(
     },
 )
 
+SENSITIVE_FIELD = field(
+    SENSITIVE,
+    "boolean",
+    "Sensitive: filed directly with the Regional Director",
+    {
+        "de": "Heikel: direkt bei der Regionaldirektion eingereicht",
+        "ru": "Деликатная: подана непосредственно региональному директору",
+        "et": "Tundlik: esitatud otse piirkonna direktorile",
+    },
+    "Tick when the Request was sent straight to the Regional Director because the inmate"
+    " would be endangered if it became known at the institution, and the region accepted it"
+    " as sensitive (28 CFR 542.14(d)(1)). The Regional Director answers within 30 days; the"
+    " next appeal is to the General Counsel (BP-11).",
+    {
+        "de": "Ankreuzen, wenn der Antrag direkt an die Regionaldirektion ging, weil die Person"
+        " gefährdet wäre, würde er in der Anstalt bekannt, und die Region ihn als heikel"
+        " angenommen hat (28 CFR 542.14(d)(1)). Die Regionaldirektion antwortet binnen 30"
+        " Tagen; das nächste Rechtsmittel geht an den General Counsel (BP-11).",
+        "ru": "Отметьте, если запрос направлен прямо региональному директору, потому что лицу"
+        " угрожала бы опасность, стань он известен в учреждении, и регион принял его как"
+        " деликатный (28 CFR 542.14(d)(1)). Региональный директор отвечает в течение 30 дней;"
+        " следующая жалоба подаётся главному юрисконсульту (BP-11).",
+        "et": "Märkige, kui taotlus saadeti otse piirkonna direktorile, sest isik oleks ohus,"
+        " kui see asutuses teatavaks saaks, ja piirkond võttis selle tundlikuna vastu (28 CFR"
+        " 542.14(d)(1)). Piirkonna direktor vastab 30 päeva jooksul; järgmine kaebus esitatakse"
+        " peajuristile (BP-11).",
+    },
+)
+
 US_FIELDS = (
     US_INMATE_NUMBER_FIELD,
     US_FACILITY_FIELD,
@@ -439,6 +469,7 @@ US_FIELDS = (
     VICTIM_AGREES_FIELD,
     US_STAFF_FIELD,
     US_INCIDENT_FIELD,
+    SENSITIVE_FIELD,
 )
 ENGLAND_WALES_FIELDS = (
     EW_INMATE_NUMBER_FIELD,
@@ -471,6 +502,11 @@ def ticked(source: CaseView | IntakeSubmission, name: str) -> bool:
 def is_emergency(case: CaseView) -> bool:
     """An emergency grievance: a substantial risk of imminent sexual abuse (115.52(f))."""
     return ticked(case, EMERGENCY)
+
+
+def is_sensitive(case: CaseView) -> bool:
+    """A Request the region accepted straight from the inmate (28 CFR 542.14(d)(1))."""
+    return ticked(case, SENSITIVE)
 
 
 def is_prea(case: CaseView) -> bool:

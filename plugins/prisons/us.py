@@ -29,6 +29,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.sdk import (
+    AppealLevel,
     CaseView,
     ConfidentialityMinimum,
     DeadlineRule,
@@ -39,9 +40,11 @@ from core.sdk import (
 )
 from plugins.prisons.deadlines import (
     BOP_EXTENSION_DAYS,
+    PREA_DECISION_DAYS,
     PREA_EXTENSION_DAYS,
     bop_filing_window_ends,
     bop_response_due,
+    days_after_receipt,
     emergency_decision_due,
     emergency_initial_response_due,
     local_date,
@@ -52,6 +55,7 @@ from plugins.prisons.intake import (
     filed_by_third_party,
     is_emergency,
     is_prea,
+    is_sensitive,
     named_staff,
     victim_agreement,
 )
@@ -68,6 +72,10 @@ APPEAL_LEVELS = (
     ("BP-10 appeal to the Regional Director", 20, 30, "calendar", "supervisor"),
     ("BP-11 appeal to the General Counsel", 30, 40, "calendar", "tenant-admin"),
 )
+APPEAL_CITATION = "28 CFR 542.15, 542.18"
+#: The Regional Director's time to answer (542.18): for a BP-10, and for a sensitive
+#: Request filed with the region directly (542.14(d)(1)).
+REGIONAL_RESPONSE_DAYS = 30
 
 EMERGENCY_FLAG = "prea_emergency"
 VICTIM_AGREEMENT_MISSING_FLAG = "victim_agreement_missing"
@@ -121,6 +129,7 @@ def deadlines(
                 " rolled forward",
                 pausable=False,
                 met_by=("final_response",),
+                deemed_denial=True,
             ),
         )
     if is_prea(case):
@@ -136,6 +145,26 @@ def deadlines(
                 " with written notice",
                 pausable=True,
                 met_by=("final_response",),
+                deemed_denial=True,
+            ),
+        )
+    if is_sensitive(case):
+        return (
+            DeadlineRule(
+                kind="final_response",
+                label="Regional Director's response to the sensitive Request filed directly"
+                " with the region (542.14(d)(1)); no response in time may be taken as a denial"
+                " at that level (542.18)",
+                due_at=days_after_receipt(
+                    case.received_at, REGIONAL_RESPONSE_DAYS, timezone, roll_forward=roll_forward
+                ),
+                citation="28 CFR 542.14(d)(1), 542.18",
+                counting=f"end of the {REGIONAL_RESPONSE_DAYS}th calendar day after the Request"
+                f" was logged ({timezone}){rolled}; one extension of {REGIONAL_RESPONSE_DAYS}"
+                " days with written notice to the inmate",
+                pausable=False,
+                met_by=("final_response",),
+                deemed_denial=True,
             ),
         )
     return (
@@ -150,8 +179,51 @@ def deadlines(
             " notice to the inmate",
             pausable=False,
             met_by=("final_response",),
+            deemed_denial=True,
         ),
     )
+
+
+def appeal_levels(case: CaseView, timezone: str) -> tuple[AppealLevel, ...]:
+    """The appeals left to a US grievance, each open once its level is deemed denied.
+
+    A sensitive Request was answered by the Regional Director (542.14(d)(1)): only
+    the BP-11 is left. A PREA grievance's final agency decision is due within 90 days
+    of filing, not counting the time the inmate spends preparing an appeal
+    (115.52(d)(1), (2)): each appeal level is given the days of the 90 that the
+    levels before it left, if fewer than its own (counted from the day each level
+    opened to the day it was answered, or deemed denied).
+    """
+    rungs = APPEAL_LEVELS[1:] if is_sensitive(case) and not is_prea(case) else APPEAL_LEVELS
+    left = prea_days_left(case, timezone) if is_prea(case) else None
+    return tuple(
+        AppealLevel(
+            name=name,
+            window_days=window,
+            response_days=max(1, min(response, left)) if left is not None else response,
+            counting="calendar",
+            handler_role=role,
+            citation=APPEAL_CITATION if left is None else f"{APPEAL_CITATION}; 115.52(d)",
+            deemed_denial=True,
+        )
+        for name, window, response, _counting, role in rungs
+    )
+
+
+def prea_days_left(case: CaseView, timezone: str) -> int:
+    """The days of the PREA 90 not used by the levels decided so far.
+
+    A level uses the calendar days (in ``timezone``) from the day it opened to the
+    day it was answered or deemed denied; the days between an answer and the next
+    appeal are the inmate's preparation and are not counted.
+    """
+    used = 0
+    for level in case.levels:
+        ended = level.answered_at or level.deemed_denied_at
+        if ended is not None:
+            opened = local_date(level.opened_at, timezone)
+            used += (local_date(ended, timezone) - opened).days
+    return PREA_DECISION_DAYS - used
 
 
 def flags(case: CaseView, timezone: str) -> tuple[RiskFlag, ...]:

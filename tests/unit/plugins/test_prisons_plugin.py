@@ -7,17 +7,18 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 import plugins.prisons
 from core.plugins.host import PluginHost
 from core.plugins.services import settings_schema, validate_settings
-from core.sdk import CaseView, IntakeField, IntakeSubmission, RiskFlag, TenantView
+from core.sdk import CaseView, IntakeField, IntakeSubmission, LevelView, RiskFlag, TenantView
 from tests.unit.plugins.views import case_view, tenant_view
 
 LANGUAGES = {"de", "ru", "et"}
-STAFF_CHANNELS = {"phone", "letter", "in_person", "email", "api"}
+STAFF_CHANNELS = {"phone", "letter", "in_person", "email", "kiosk", "api"}
 CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 KIND = re.compile(r"[a-z][a-z_]{0,39}")
 OFFICER = "j.smith@facility.example.gov"
@@ -83,6 +84,7 @@ US = {
     "prea": ("boolean", True, STAFF_CHANNELS, False),
     "emergency": ("boolean", True, STAFF_CHANNELS, False),
     "victim_agrees": ("boolean", True, STAFF_CHANNELS, False),
+    "sensitive": ("boolean", True, STAFF_CHANNELS, False),
     "grievance_type": ("choice", False, set(), False),
 }
 ENGLAND_WALES = {
@@ -453,3 +455,59 @@ def test_each_jurisdiction_keeps_its_appeal_ladder(
     for level in found:
         assert level.citation
         assert (level.calendar is not None) is (level.counting == "business")
+
+
+def test_a_us_level_not_answered_in_time_counts_as_a_denial_and_e_and_w_does_not() -> None:
+    us_ladder = plugins.prisons.querela_appeal_levels_for_case(us(), case_view())
+    ew_ladder = plugins.prisons.querela_appeal_levels_for_case(ew(), case_view())
+
+    assert [level.deemed_denial for level in us_ladder] == [True, True]  # 28 CFR 542.18
+    assert [level.deemed_denial for level in ew_ladder] == [False]
+
+
+def test_a_sensitive_request_answered_by_the_region_leaves_only_the_bp11() -> None:
+    found = plugins.prisons.querela_appeal_levels_for_case(us(), case_view(sensitive=True))
+
+    assert [(a.name, a.window_days, a.response_days) for a in found] == [
+        ("BP-11 appeal to the General Counsel", 30, 40)
+    ]
+
+
+def new_york(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.mark.parametrize(
+    ("levels", "bp10_days", "bp11_days"),
+    [
+        # Nothing decided yet: the whole 90 days are left, more than either level's own.
+        pytest.param((), 30, 40, id="undecided"),
+        # Filed 15 January, answered 5 March (49 days): 41 left, more than the BP-10's 30.
+        pytest.param(((1, 15), (3, 5)), 30, 40, id="answered-day-49"),
+        # Answered 10 April (85 days): 5 days left for any appeal.
+        pytest.param(((1, 15), (4, 10)), 5, 5, id="answered-day-85"),
+        # The 90 days used up (deemed denied on 15 April): a level still gets one day.
+        pytest.param(((1, 15), None), 1, 1, id="deemed-day-90"),
+    ],
+)
+def test_a_prea_appeal_gets_what_is_left_of_the_90_days(
+    levels: tuple[tuple[int, int], tuple[int, int] | None] | tuple[()],
+    bp10_days: int,
+    bp11_days: int,
+) -> None:
+    view = replace(us(), timezone="America/New_York")
+    case = case_view(new_york(1, 15), prea=True)
+    if levels:
+        opened, answered = levels
+        first = LevelView(
+            level=0,
+            opened_at=new_york(*opened),
+            answered_at=new_york(*answered) if answered else None,
+            deemed_denied_at=None if answered else new_york(4, 15, 23),
+        )
+        case = replace(case, levels=(first,))
+
+    found = plugins.prisons.querela_appeal_levels_for_case(view, case)
+
+    assert [a.response_days for a in found] == [bp10_days, bp11_days]
+    assert all("115.52(d)" in a.citation for a in found)
