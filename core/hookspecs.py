@@ -27,6 +27,7 @@ from core.sdk import (
     CaseView,
     ConfidentialityMinimum,
     DeadlineRule,
+    FollowUpTask,
     IntakeField,
     IntakeSubmission,
     LetterTemplate,
@@ -153,6 +154,20 @@ def querela_register_risk_flags(tenant: TenantView, case: CaseView) -> Sequence[
     ``tenant``: the tenant. ``case``: the case.
     Returns: flags; ``urgency="page"`` pages a supervisor at once.
     Calling mode: all results are collected.
+    """
+
+
+@hookspec
+def querela_register_follow_up_tasks(  # type: ignore[empty-body]
+    tenant: TenantView, case: CaseView
+) -> Sequence[FollowUpTask]:
+    """Work the plugin's rules ask for once a case is in, with when each is due.
+
+    E.g. checks for retaliation at 30, 60 and 90 days after a grievance against
+    staff (28 CFR 115.67(c)). Fires: when a case is registered. ``tenant``: the
+    tenant. ``case``: the case. Returns: tasks, added to the case's investigation
+    tasks with no owner (the case's handler takes them). Calling mode: all results
+    are collected.
     """
 
 

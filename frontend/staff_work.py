@@ -14,7 +14,7 @@ from typing import Any
 
 from core import clock
 from core.auth.principal import Principal
-from core.lifecycle.machine import OPEN, TRANSITIONS, allowed_actions
+from core.lifecycle.machine import OPEN, TRANSITIONS
 from core.lifecycle.services import HOLDING, SUMMARY_RESOLUTION
 
 #: Actions that need nothing but a press of a button.
@@ -53,6 +53,8 @@ class CaseWork:
     #: The unmet limit a holding response meets that is near or past: the page says so.
     holding_due: Any = None
     holding_overdue: bool = False
+    #: The level an appeal would open now, its window, and a denial by silence if any.
+    next_appeal: Any = None
 
 
 def case_work(
@@ -67,7 +69,9 @@ def case_work(
     The case's ``deadlines`` say which letters help now: a summary resolution while
     its window is open, a holding response as a limit it meets comes near.
     """
-    mine = [a for a in allowed_actions(case.status) if principal.holds(*TRANSITIONS[a].roles)]
+    # The case's state says what is allowed now, e.g. an appeal because no answer came in time.
+    allowed = investigation.state.allowed_actions
+    mine = [a for a in allowed if principal.holds(*TRANSITIONS[a].roles)]
     level = investigation.state.appeal_level
     decisions = [d for d in investigation.decisions if d.level == level]
     pending = next((d for d in reversed(decisions) if d.state == "proposed"), None)
@@ -82,6 +86,7 @@ def case_work(
         pending=pending,
         approved=approved,
         open_tasks=[task for task in investigation.tasks if task.done_at is None],
+        next_appeal=investigation.state.next_appeal if "open_appeal" in mine else None,
     )
     if pending is not None:
         work.proposer = names.get(pending.proposed_by, pending.proposed_by)

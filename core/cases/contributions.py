@@ -19,6 +19,7 @@ from core.audit import services as audit
 from core.cases.tables import Case, CaseFlag, Deadline
 from core.errors import InvalidInput
 from core.ids import uuid7
+from core.lifecycle.tables import CaseTask
 from core.plugins.fieldvalues import checked_value
 from core.plugins.host import HookFailure, HookOutcome, PluginHost, plugin_host
 from core.plugins.services import TenantPlugins, tenant_plugins
@@ -27,6 +28,7 @@ from core.sdk import (
     CaseView,
     ConfidentialityMinimum,
     DeadlineRule,
+    FollowUpTask,
     IntakeField,
     IntakeSubmission,
     RiskFlag,
@@ -153,8 +155,41 @@ class Contributions:
             await Case.update(
                 {Case.confidentiality: level, Case.confidentiality_floor: level}
             ).where(Case.id == case.id)
+        await self.add_tasks(case)
         await self.call("querela_on_case_registered", case=case)
         return level
+
+    async def add_tasks(self, case: CaseView) -> list[str]:
+        """Add the follow-up tasks the plugins ask for on ``case``; return their titles.
+
+        A task due without a time zone is a plugin failure and is left out.
+        """
+        hook = "querela_register_follow_up_tasks"
+        added: list[str] = []
+        for source, task in self.items(await self.call(hook, case=case), hook, FollowUpTask):
+            title = task.title.strip()[:200]
+            if task.due_at.tzinfo is None or not title:
+                self.failures.append(HookFailure(source, hook, "error", "InvalidResult"))
+                continue
+            task_id = uuid7()
+            await CaseTask.insert(
+                CaseTask(
+                    id=task_id,
+                    tenant_id=self.tenant.id,
+                    case_id=case.id,
+                    title=title,
+                    due_at=task.due_at.astimezone(UTC),
+                    created_by=f"plugin:{source}",
+                )
+            )
+            await audit.record(
+                "case.task_added",
+                actor=f"plugin:{source}",
+                case_id=case.id,
+                detail={"task": str(task_id), "citation": task.citation[:200]},
+            )
+            added.append(title)
+        return added
 
     async def add_deadlines(self, case: CaseView, hook: str) -> list[str]:
         """Store the deadlines ``hook`` gives for ``case``; return the kinds added.
@@ -192,6 +227,8 @@ class Contributions:
                     met_by=[str(kind)[:40] for kind in rule.met_by],
                     level=case.appeal_level,
                     deemed_denial=bool(rule.deemed_denial),
+                    max_extension_days=_limit(rule.max_extension_days),
+                    max_extensions=_limit(rule.max_extensions),
                 )
             )
             added.append(rule.kind)
@@ -263,3 +300,10 @@ def _checked_fields(specs: Sequence[IntakeField], submission: IntakeSubmission) 
             f"fields.{spec.name}", spec.type, value, choices=spec.choices
         )
     return clean
+
+
+def _limit(value: object) -> int | None:
+    """A plugin's extension limit as stored: a whole number from 0, else no limit."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None

@@ -45,7 +45,13 @@ from core.cases.tables import (
     Party,
     ReferenceCounter,
 )
-from core.cases.views import LEVELS_COLUMN, levels_of
+from core.cases.views import (
+    DEADLINES_COLUMN,
+    LEVELS_COLUMN,
+    deadlines_of,
+    levels_of,
+    recorded,
+)
 from core.crypto.fields import seal_with
 from core.crypto.keyring import keyring
 from core.db.rows import as_structs
@@ -214,6 +220,7 @@ async def case_view(case_id: UUID) -> CaseView:
     parties = await parties_of(case_id)
     first = await first_letter(case_id)
     levels = levels_of(case)
+    values = _json(case["fields"])
     return CaseView(
         id=case["id"],
         reference=case["reference"],
@@ -235,19 +242,21 @@ async def case_view(case_id: UUID) -> CaseView:
             )
             for p in parties
         ),
-        fields=MappingProxyType(_json(case["fields"])),
+        fields=MappingProxyType(values),
         appeal_level=case["appeal_level"],
         answered_at=case["answered_at"],
         closed_at=case["closed_at"],
         outcome=levels[0].outcome,
         levels=levels,
+        deadlines=deadlines_of(case),
+        recorded=recorded(values),
     )
 
 
 #: The case with the decision and answer of each level, in one round trip: plugins are
 #: shown the case on every hook, registration included.
 _CASE_VIEW = f"""
-SELECT cases.*, {LEVELS_COLUMN.strip()}
+SELECT cases.*, {LEVELS_COLUMN.strip()}, {DEADLINES_COLUMN.strip()}
   FROM cases WHERE cases.id = {{}}
 """
 

@@ -145,6 +145,9 @@ class Deadline(TenantScoped, Table, tablename="deadline"):
     level = Integer(default=0)
     #: Passing it unmet may be taken as a denial at that level (the next may be appealed to).
     deemed_denial = Boolean(default=False)
+    #: The most days in all, and the most times, it may be extended (None: no limit).
+    max_extension_days = Integer(null=True, default=None)
+    max_extensions = Integer(null=True, default=None)
     met_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     #: The due time first set; None until a clock stop or an extension moves ``due_at``.

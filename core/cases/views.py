@@ -1,8 +1,8 @@
-"""What a plugin's view of a case adds to the case row: each level's decision and answer.
+"""What a plugin's view of a case adds to the case row: its levels and its deadlines.
 
 One query gives plugins the case on every hook (registration included) and gives a
-report every case in its period, so the levels come as a JSON column of that query
-rather than a round trip per case.
+report every case in its period, so each level's decision and answer, and the
+deadlines, come as JSON columns of that query rather than a round trip per case.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from core.sdk import LevelView
+from core.sdk import DeadlineView, LevelView
 
 #: ``levels``: level 0 (the first answer) and each appeal, each with its latest approved
 #: decision and when no answer in time was taken as a denial. Put after the columns a
@@ -35,6 +35,36 @@ LEVELS_COLUMN = """
                  WHERE x.case_id = cases.id AND x.level = l.level AND x.state = 'deemed') n
                 ON true) AS levels
 """
+
+
+#: ``deadlines``: the case's deadlines as they stand, soonest first.
+DEADLINES_COLUMN = """
+       (SELECT json_agg(json_build_object(
+                 'kind', d.kind, 'due_at', d.due_at, 'met_at', d.met_at, 'level', d.level,
+                 'original_due_at', d.original_due_at) ORDER BY d.due_at, d.kind)
+          FROM deadline d WHERE d.case_id = cases.id) AS deadlines
+"""
+
+
+def deadlines_of(row: dict[str, Any]) -> tuple[DeadlineView, ...]:
+    """The ``deadlines`` column of a row as views, soonest first."""
+    raw = row["deadlines"]
+    entries = json.loads(raw) if isinstance(raw, str) else raw or []
+    return tuple(
+        DeadlineView(
+            kind=e["kind"],
+            due_at=datetime.fromisoformat(e["due_at"]),
+            met_at=_when(e["met_at"]),
+            level=int(e["level"]),
+            original_due_at=_when(e["original_due_at"]),
+        )
+        for e in entries
+    )
+
+
+def recorded(values: dict[str, Any]) -> frozenset[str]:
+    """The names of the fields that hold a value (not empty)."""
+    return frozenset(k for k, v in values.items() if v not in (None, "", [], {}))
 
 
 def levels_of(row: dict[str, Any]) -> tuple[LevelView, ...]:

@@ -8,7 +8,7 @@ one in ``original_due_at``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -204,6 +204,7 @@ async def extend(case_id: UUID, kind: str, extension: ExtensionIn, actor: str) -
         )
     if due_at > now + _LONGEST_EXTENSION:
         raise InvalidInput("due_at", "lies more than ten years ahead")
+    await _check_limits(deadline, due_at)
     await DeadlineExtension.insert(
         DeadlineExtension(
             id=uuid7(),
@@ -236,6 +237,31 @@ async def extend(case_id: UUID, kind: str, extension: ExtensionIn, actor: str) -
     )
     listed = await case_deadlines(case_id)
     return next(d for d in listed.deadlines if d.kind == kind)
+
+
+async def _check_limits(deadline: dict[str, Any], due_at: datetime) -> None:
+    """Refuse an extension beyond the rule's limits: how many, and how many days in all."""
+    most_times, most_days = deadline["max_extensions"], deadline["max_extension_days"]
+    if most_times is None and most_days is None:
+        return
+    granted = await DeadlineExtension.select(
+        DeadlineExtension.previous_due_at, DeadlineExtension.due_at
+    ).where(DeadlineExtension.deadline_id == deadline["id"])
+    rule = f" ({deadline['citation']})" if deadline["citation"] else ""
+    if most_times == 0:
+        raise Conflict(f"this deadline may not be extended{rule}")
+    if most_times is not None and len(granted) >= most_times:
+        times = "once" if most_times == 1 else f"{most_times} times"
+        raise Conflict(f"this deadline may be extended {times}{rule}, and it has been")
+    if most_days is not None:
+        so_far = sum((g["due_at"] - g["previous_due_at"] for g in granted), timedelta())
+        latest = deadline["due_at"] + timedelta(days=most_days) - so_far
+        if due_at > latest:
+            raise InvalidInput(
+                "due_at",
+                f"extends it by more than {most_days} days in all{rule}; the latest is"
+                f" {latest.isoformat()}",
+            )
 
 
 async def case_deadlines(case_id: UUID) -> CaseDeadlines:

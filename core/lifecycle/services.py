@@ -577,6 +577,8 @@ async def _open_appeal(
             counting=describe(rung)[:200],
             level=level,
             deemed_denial=rung.deemed_denial,
+            max_extension_days=rung.max_extension_days,
+            max_extensions=rung.max_extensions,
         )
     )
     changes[Case.appeal_level] = level

@@ -4,9 +4,10 @@ The core picks the cases, the plugin counts them. The cases are those the caller
 may see (``core.access``) that concern the period: received before its end and
 not answered or closed before its start, so that a return can count what was
 outstanding when the period began. The plugin sees them without their narrative,
-the names of their parties or the values of sensitive fields: a count needs none
-of them. A register the rule requires by name (``ReportDefinition.complainant_names``)
-is given each case's complainant, and each restricted read of a name is audited.
+the names of their parties or the values of sensitive fields (only that one was
+recorded): a count needs none of them. A register the rule requires by name
+(``ReportDefinition.complainant_names``) is given each case's complainant, and
+each restricted read of a name is audited.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from core.audit import services as audit
 from core.cases.contributions import Contributions
 from core.cases.sealed_rows import complainants_of
 from core.cases.tables import Case
-from core.cases.views import LEVELS_COLUMN, levels_of
+from core.cases.views import DEADLINES_COLUMN, LEVELS_COLUMN, deadlines_of, levels_of, recorded
 from core.errors import Conflict, InvalidInput, NotFound
 from core.escrow.services import escrowed
 from core.reports.pdf import render_table
@@ -57,7 +58,8 @@ _IN_SCOPE = f"""
 SELECT cases.id, cases.reference, cases.status, cases.channel, cases.category,
        cases.severity, cases.confidentiality, cases.language, cases.received_at,
        cases.fields, cases.appeal_level, cases.answered_at, cases.closed_at,
-       {LEVELS_COLUMN.strip()}
+       {LEVELS_COLUMN.strip()},
+       {DEADLINES_COLUMN.strip()}
   FROM cases
  WHERE cases.received_at < {{}}
    AND (greatest(cases.answered_at, cases.closed_at) IS NULL
@@ -241,6 +243,8 @@ def _view(row: dict[str, Any], sensitive: frozenset[str]) -> CaseView:
         closed_at=row["closed_at"],
         outcome=levels[0].outcome,
         levels=levels,
+        deadlines=deadlines_of(row),
+        recorded=recorded(values),
     )
 
 

@@ -15,6 +15,7 @@ from core.sdk.values import (
     ConfidentialityMinimum,
     DeadlineRule,
     FieldType,
+    FollowUpTask,
     IntakeField,
     LetterTemplate,
     PluginInfo,
@@ -29,7 +30,14 @@ from core.sdk.values import (
     TaxonomyEntry,
     ValidationIssue,
 )
-from core.sdk.views import CaseView, IntakeSubmission, LevelView, PartyView, TenantView
+from core.sdk.views import (
+    CaseView,
+    DeadlineView,
+    IntakeSubmission,
+    LevelView,
+    PartyView,
+    TenantView,
+)
 
 #: Version of the SDK surface. A plugin states the major version it was built for.
 SDK_VERSION = "1.0"
@@ -45,7 +53,9 @@ __all__ = [
     "ConfidentialityMinimum",
     "Counts",
     "DeadlineRule",
+    "DeadlineView",
     "FieldType",
+    "FollowUpTask",
     "IntakeField",
     "IntakeSubmission",
     "LetterTemplate",

@@ -130,6 +130,11 @@ class DeadlineRule:
     #: 542.18, 115.52(d)(4)): once it has passed unmet, the complainant may appeal to the
     #: next level as if answered, the window counted from the due time.
     deemed_denial: bool = False
+    #: The most days it may be extended by in all (None: no limit), e.g. 70 for a PREA
+    #: decision (115.52(d)(3)); time on hold does not count.
+    max_extension_days: int | None = None
+    #: How many times it may be extended (None: no limit), e.g. once under 542.18.
+    max_extensions: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,9 @@ class AppealLevel:
     #: No decision by the level's due time may be taken as a denial at this level: the
     #: next level may then be appealed to, its window counted from that due time.
     deemed_denial: bool = False
+    #: Limits on extending the level's deadline, as ``DeadlineRule``'s (None: none).
+    max_extension_days: int | None = None
+    max_extensions: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +179,16 @@ class RiskFlag:
     message: str
     #: page: tell a supervisor now; notice: show on the case
     urgency: Literal["page", "notice"] = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpTask:
+    """Work a rule asks for on a case after it is registered, e.g. a retaliation check."""
+
+    title: str
+    due_at: datetime
+    #: Where the rule comes from, e.g. "28 CFR 115.67(c)".
+    citation: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,20 @@ class LevelView:
 
 
 @dataclass(frozen=True, slots=True)
+class DeadlineView:
+    """A deadline of a case as it stands: moved by holds and extensions, met or not."""
+
+    kind: str
+    due_at: datetime
+    #: When it was met (None: not yet).
+    met_at: datetime | None = None
+    #: The level it belongs to (0: the first answer; n: appeal level n).
+    level: int = 0
+    #: The due time first set, when a hold or an extension moved it (None: never moved).
+    original_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CaseView:
     """A case as hooks see it."""
 
@@ -89,6 +103,15 @@ class CaseView:
     outcome: str | None = None
     #: Every level the case has reached, level 0 first (its review, answer and outcome).
     levels: tuple[LevelView, ...] = ()
+    #: The case's deadlines, soonest first.
+    deadlines: tuple[DeadlineView, ...] = ()
+    #: The names of the fields that hold a value, including sensitive ones a report view
+    #: leaves out of ``fields`` (a count may need to know that one was recorded).
+    recorded: frozenset[str] = frozenset()
+
+    def deadline(self, kind: str) -> DeadlineView | None:
+        """The case's deadline of ``kind``, if it has one."""
+        return next((d for d in self.deadlines if d.kind == kind), None)
 
 
 @dataclass(frozen=True, slots=True)

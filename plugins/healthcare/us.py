@@ -64,7 +64,9 @@ def deadlines(
     Each is of the core's kind "final_response", so it replaces the
     organisation's generic one and is met when the answer is sent. None is
     pausable: the rules have no clock stop. An extension the rules allow is given
-    through the core's extension, with its reason; the plugin does not cap it.
+    through the core's extension, with its reason, within the limit set here: one
+    of up to 30 days for an accounting (164.528(c)(2)), up to 14 days for a
+    grievance (422.564(e)(2), 423.564(e)(2)), none for an expedited one.
     """
     rolled = "; moved off weekends and federal holidays" if roll_forward else ""
     if is_accounting_request(case):
@@ -78,6 +80,8 @@ def deadlines(
             " date",
             pausable=False,
             met_by=("final_response",),
+            max_extension_days=ACCOUNTING_EXTENSION_DAYS,
+            max_extensions=1,
         )
     elif is_expedited(case, plan_type):
         rule = DeadlineRule(
@@ -88,6 +92,7 @@ def deadlines(
             counting="24 hours after receipt, to the minute",
             pausable=False,
             met_by=("final_response",),
+            max_extensions=0,
         )
     else:
         rule = DeadlineRule(
@@ -99,6 +104,7 @@ def deadlines(
             f" {GRIEVANCE_EXTENSION_DAYS} days more with written reasons to the enrollee",
             pausable=False,
             met_by=("final_response",),
+            max_extension_days=GRIEVANCE_EXTENSION_DAYS,
         )
     return (rule,)
 

@@ -4,18 +4,22 @@ For US tenants the plugin encodes PREA's grievance rules (28 CFR 115.52) and the
 Federal Bureau of Prisons' administrative remedy program (28 CFR 542)
 (``us.py``, dates in ``deadlines.py``): a grievance alleging sexual abuse or
 sexual harassment is sealed, kept from the member of staff it names and decided
-within 90 days, an emergency one pages the duty supervisor and runs on 48 hours
-and 5 days, and any other is answered within the Warden's 20 days, with a
-notice when it was filed after 20 days. A grievance naming a member of staff
-gets a retaliation watch (115.67).
+within 90 days across its appeals, an emergency one pages the duty supervisor
+and runs on 48 hours and 5 days, a sensitive Request goes to the region, and any
+other is answered within the Warden's 20 days, with a notice when it was filed
+after 20 days. No answer in time is a denial at that level: the next (BP-10,
+BP-11) opens with its window. A grievance naming a member of staff, or reporting
+sexual abuse, gets a retaliation watch with checks at 30, 60 and 90 days (115.67).
 
 For England and Wales it sets the reply target of the Prisoner Complaints Policy
 Framework, restricts a COMP2, asks the final reply for the Prisons and Probation
 Ombudsman and starts the prisoner's 3 months to go there (``englandwales.py``).
 
 Every tenant gets the fields staff register a grievance with (``intake.py``), the
-grievance types or complaint subjects (``taxonomy.py``) and the appeal ladder of
-its jurisdiction.
+grievance types or complaint subjects (``taxonomy.py``), the receipt and answer
+letters (``letters.py``), the appeal ladder of its jurisdiction, and reports:
+volumes and outcomes per facility (``reports.py``), PREA incident data and the
+annual aggregate (``prea_data.py``).
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from core.sdk import (
     CaseView,
     ConfidentialityMinimum,
     DeadlineRule,
+    FollowUpTask,
     IntakeField,
     IntakeSubmission,
+    LetterTemplate,
     PluginInfo,
     ReportDefinition,
     ReportOutput,
@@ -45,7 +51,7 @@ from core.sdk import (
     ValidationIssue,
     hookimpl,
 )
-from plugins.prisons import englandwales, intake, prea_data, reports, taxonomy, us
+from plugins.prisons import englandwales, intake, letters, prea_data, reports, taxonomy, us
 from plugins.prisons.deadlines import LONDON, REPLY_WORKING_DAYS
 
 PLUGIN_INFO = PluginInfo(
@@ -141,6 +147,14 @@ def querela_register_risk_flags(tenant: TenantView, case: CaseView) -> Sequence[
 
 
 @hookimpl
+def querela_register_follow_up_tasks(tenant: TenantView, case: CaseView) -> Sequence[FollowUpTask]:
+    """US: retaliation checks at 30, 60 and 90 days (28 CFR 115.67(c))."""
+    if _jurisdiction(tenant) != US:
+        return ()
+    return us.follow_up_tasks(case, tenant.timezone)
+
+
+@hookimpl
 def querela_register_confidentiality_minimums(
     tenant: TenantView, case: CaseView
 ) -> Sequence[ConfidentialityMinimum]:
@@ -169,6 +183,12 @@ def querela_register_required_content(
     if _jurisdiction(tenant) != ENGLAND_WALES:
         return ()
     return englandwales.required_content(case, response_kind)
+
+
+@hookimpl
+def querela_register_letter_templates(tenant: TenantView) -> Sequence[LetterTemplate]:
+    """The receipt every filing gets, and the answers, worded for the jurisdiction."""
+    return letters.templates(_jurisdiction(tenant))
 
 
 @hookimpl

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from core.sdk import CaseView, ConfidentialityMinimum, DeadlineRule, RequiredContent
 from plugins.prisons.deadlines import REPLY_WORKING_DAYS, ombudsman_window_ends, reply_due
@@ -95,21 +95,12 @@ def required_content(case: CaseView, response_kind: str) -> tuple[RequiredConten
     return FINAL_REPLY_CONTENT if is_final_reply(case, response_kind) else ()
 
 
-def now() -> datetime:
-    """The current moment: the answer-deadlines hook fires as the reply is sent."""
-    return datetime.now(UTC)
-
-
 def reply_sent_at(case: CaseView) -> datetime | None:
-    """When the reply that fired the answer-deadlines hook was sent.
-
-    The first answer's moment is on the case (``answered_at``); an appeal answer's
-    is not in the SDK's ``CaseView``, and the hook fires as it is sent, so the
-    current moment stands for it.
-    """
-    if case.appeal_level == 0:
-        return case.answered_at
-    return now()
+    """When the reply of the case's current level was sent (None: not yet)."""
+    for level in case.levels:
+        if level.level == case.appeal_level:
+            return level.answered_at
+    return case.answered_at if case.appeal_level == 0 else None
 
 
 def answer_deadlines(case: CaseView) -> tuple[DeadlineRule, ...]:

@@ -33,6 +33,7 @@ from core.sdk import (
     CaseView,
     ConfidentialityMinimum,
     DeadlineRule,
+    FollowUpTask,
     RiskFlag,
     StaffExclusion,
     date_field,
@@ -72,6 +73,11 @@ APPEAL_LEVELS = (
     ("BP-10 appeal to the Regional Director", 20, 30, "calendar", "supervisor"),
     ("BP-11 appeal to the General Counsel", 30, 40, "calendar", "tenant-admin"),
 )
+#: 542.18: the Regional Director may extend once by 30 days, the General Counsel by 20.
+APPEAL_EXTENSION_DAYS = {
+    "BP-10 appeal to the Regional Director": 30,
+    "BP-11 appeal to the General Counsel": 20,
+}
 APPEAL_CITATION = "28 CFR 542.15, 542.18"
 #: The Regional Director's time to answer (542.18): for a BP-10, and for a sensitive
 #: Request filed with the region directly (542.14(d)(1)).
@@ -82,6 +88,9 @@ VICTIM_AGREEMENT_MISSING_FLAG = "victim_agreement_missing"
 VICTIM_DECLINED_FLAG = "victim_declined"
 LATE_FILING_FLAG = "late_filing"
 RETALIATION_WATCH_FLAG = "retaliation_watch"
+RETALIATION_CITATION = "28 CFR 115.67(c)"
+#: 115.67(c): monitoring "for at least 90 days"; checks every 30 days.
+RETALIATION_CHECK_DAYS = (30, 60, 90)
 
 SEALED_REASON = (
     "PREA grievance alleging sexual abuse or sexual harassment: never referred to the staff"
@@ -103,8 +112,9 @@ def deadlines(
     generic one and is met when the answer is sent. The PREA 90 days are
     pausable: the time the inmate spends preparing an appeal is excluded
     (115.52(d)(2)) by putting the case on hold with that reason. Extensions go
-    through the core's extension with a written reason; the core cannot cap them,
-    so the 70 days of 115.52(d)(3) and the 20 days of 542.18 are the handler's to keep.
+    through the core's extension with a written reason, within the limits set here:
+    70 days in all for PREA (115.52(d)(3)), once by 20 (or 30 at the region) under
+    542.18, none for an emergency.
     """
     rolled = "; moved off weekends and federal holidays" if roll_forward else ""
     if is_emergency(case):
@@ -118,6 +128,7 @@ def deadlines(
                 counting="48 hours after receipt, to the minute",
                 pausable=False,
                 met_by=("holding_response", "final_response"),
+                max_extensions=0,
             ),
             DeadlineRule(
                 kind="final_response",
@@ -130,6 +141,7 @@ def deadlines(
                 pausable=False,
                 met_by=("final_response",),
                 deemed_denial=True,
+                max_extensions=0,
             ),
         )
     if is_prea(case):
@@ -146,6 +158,7 @@ def deadlines(
                 pausable=True,
                 met_by=("final_response",),
                 deemed_denial=True,
+                max_extension_days=PREA_EXTENSION_DAYS,
             ),
         )
     if is_sensitive(case):
@@ -165,6 +178,8 @@ def deadlines(
                 pausable=False,
                 met_by=("final_response",),
                 deemed_denial=True,
+                max_extension_days=REGIONAL_RESPONSE_DAYS,
+                max_extensions=1,
             ),
         )
     return (
@@ -180,6 +195,8 @@ def deadlines(
             pausable=False,
             met_by=("final_response",),
             deemed_denial=True,
+            max_extension_days=BOP_EXTENSION_DAYS,
+            max_extensions=1,
         ),
     )
 
@@ -205,6 +222,8 @@ def appeal_levels(case: CaseView, timezone: str) -> tuple[AppealLevel, ...]:
             handler_role=role,
             citation=APPEAL_CITATION if left is None else f"{APPEAL_CITATION}; 115.52(d)",
             deemed_denial=True,
+            max_extension_days=APPEAL_EXTENSION_DAYS[name],
+            max_extensions=1,
         )
         for name, window, response, _counting, role in rungs
     )
@@ -268,17 +287,51 @@ def flags(case: CaseView, timezone: str) -> tuple[RiskFlag, ...]:
     late = _late_filing(case, timezone)
     if late is not None:
         found.append(late)
-    if named_staff(case) is not None:
+    if watched_for_retaliation(case):
         found.append(
             RiskFlag(
                 code=RETALIATION_WATCH_FLAG,
-                message="Retaliation watch: the grievance names a member of staff. Monitor the"
-                " inmate, and anyone who cooperated, for at least 90 days for retaliation (28"
-                " CFR 115.67(c)); Querela does not create the follow-up task yet.",
+                message="Retaliation watch: "
+                + (
+                    "the grievance names a member of staff."
+                    if named_staff(case) is not None
+                    else "the grievance reports sexual abuse or sexual harassment."
+                )
+                + " Monitor the inmate, and anyone who cooperated, for at least 90 days for"
+                " retaliation (28 CFR 115.67(c)): checks at 30, 60 and 90 days are on the"
+                " case's tasks.",
                 urgency="notice",
             )
         )
     return tuple(found)
+
+
+def watched_for_retaliation(case: CaseView) -> bool:
+    """A grievance against staff, or one reporting sexual abuse (115.67(a))."""
+    return named_staff(case) is not None or is_prea(case)
+
+
+def follow_up_tasks(case: CaseView, timezone: str) -> tuple[FollowUpTask, ...]:
+    """The retaliation checks of 115.67(c): at 30, 60 and 90 days after the grievance.
+
+    Each is due at the end of its day (tenant's zone). The last asks whether the
+    monitoring goes on: it must where the checks show a continuing need.
+    """
+    if not watched_for_retaliation(case):
+        return ()
+    checks = []
+    for day in RETALIATION_CHECK_DAYS:
+        last = day == RETALIATION_CHECK_DAYS[-1]
+        checks.append(
+            FollowUpTask(
+                title=f"Retaliation check, day {day}: disciplinary reports, housing and"
+                " program changes of the inmate; reassignments or negative reviews of staff"
+                " who reported" + ("; decide whether monitoring must continue" if last else ""),
+                due_at=days_after_receipt(case.received_at, day, timezone),
+                citation=RETALIATION_CITATION,
+            )
+        )
+    return tuple(checks)
 
 
 def _late_filing(case: CaseView, timezone: str) -> RiskFlag | None:

@@ -258,7 +258,11 @@ async def test_a_medicare_grievance_is_decided_in_30_days_and_extended_by_14(
     assert "late_grievance" not in flags(case)  # filed within 60 days of 10 January
 
     with clock.frozen(datetime(2026, 3, 20, tzinfo=UTC)):
+        # 14 days at most (422.564(e)(2)): not to 20 April.
+        too_far = await extend(client, tenant, case["id"], end_of(date(2026, 4, 20), zone))
         extended = await extend(client, tenant, case["id"], end_of(date(2026, 4, 19), zone))
+    assert too_far.status_code == 400, too_far.text
+    assert "more than 14 days" in too_far.json()["extra"][0]["message"]
     assert extended.status_code == 200, extended.text
     assert due(await deadlines(client, tenant, case["id"]), "final_response") == end_of(
         date(2026, 4, 19), zone
@@ -330,7 +334,11 @@ async def test_a_hipaa_accounting_request_is_answered_in_60_days_and_extended_by
     assert "164.528" in found["final_response"]["citation"]
     with clock.frozen(datetime(2026, 3, 20, tzinfo=UTC)):
         extended = await extend(client, tenant, case["id"], end_of(date(2026, 5, 3), UTC))
+        again = await extend(client, tenant, case["id"], end_of(date(2026, 5, 4), UTC))
     assert extended.status_code == 200, extended.text
+    # One extension only (164.528(c)(2)).
+    assert again.status_code == 409, again.text
+    assert "extended once" in again.json()["detail"]
 
 
 async def test_a_quality_of_care_answer_states_the_right_to_go_to_the_qio(

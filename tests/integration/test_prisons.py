@@ -176,6 +176,12 @@ async def test_a_prea_grievance_never_reaches_the_officer_it_names(
     )
     assert given.status_code == 200, given.text
     assert flags(case).get("retaliation_watch") == "notice"
+    # The checks of 28 CFR 115.67(c) are on the case's tasks: 2 March + 30, 60 and 90 days.
+    handling = await client.get(f"/api/v1/cases/{case['id']}/file", headers=on(tenant, colleague))
+    assert handling.status_code == 200, handling.text
+    tasks = handling.json()["tasks"]
+    assert [t["due_at"][:10] for t in tasks] == ["2026-04-01", "2026-05-01", "2026-05-31"]
+    assert {t["created_by"] for t in tasks} == {"plugin:prisons"}
 
 
 async def test_a_third_party_filing_asks_for_the_victims_agreement(

@@ -11,6 +11,7 @@ end of its last day.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,9 +21,11 @@ import pytest
 
 import plugins.prisons
 from core import clock
+from core.letters.services import offered_templates, save_template
 from core.plugins.host import plugin_host
 from core.plugins.services import configure_plugin, enable_plugin
 from core.tenancy.context import tenant_transaction
+from tests.fixtures.pages import Browser, browser_of
 from tests.fixtures.staff import TenantHandle
 
 BP10 = "BP-10 appeal to the Regional Director"
@@ -221,3 +224,96 @@ async def test_a_bp9_on_hold_before_its_deadline_is_not_denied_by_silence(
 
     assert state["status"] == "on_hold"
     assert "open_appeal" not in state["allowed_actions"]
+
+
+async def test_a_kiosk_filing_gets_the_plugins_receipt_when_acknowledged(
+    client: httpx.AsyncClient, tenant: TenantHandle, bureau: None
+) -> None:
+    async with tenant_transaction(tenant_id=tenant.id):
+        for offer in await offered_templates():
+            if offer.kind == "acknowledgement":
+                await save_template(
+                    offer.kind, offer.language, offer.subject, offer.body, actor="test"
+                )
+    remedy = Remedy(client, tenant)
+    made = await remedy.file(at(3, 6, 9))
+    assert made["channel"] == "kiosk"
+
+    await remedy.steps(at(3, 6, 11), ("acknowledge", {}))
+
+    got = await client.get(f"/api/v1/cases/{remedy.id}", headers=tenant.headers)
+    [receipt] = [c for c in got.json()["correspondence"] if c["direction"] == "outbound"]
+    assert receipt["channel"] == "letter"  # no e-mail in custody: printed and handed over
+    assert made["reference"] in receipt["body"]
+    assert "2026-03-06" in receipt["body"]
+    assert "542.18" in receipt["body"]
+
+
+async def extend(remedy: Remedy, kind: str, to: datetime) -> httpx.Response:
+    with clock.frozen(at(3, 10)):
+        return await remedy.client.post(
+            f"/api/v1/cases/{remedy.id}/deadlines/{kind}/extend",
+            json={"due_at": to.isoformat(), "reason": "Written notice sent to the inmate."},
+            headers=remedy.tenant.headers,
+        )
+
+
+async def test_extensions_stay_within_what_the_rules_allow(
+    client: httpx.AsyncClient, tenant: TenantHandle, bureau: None
+) -> None:
+    # BP-9: once, by up to 20 days (542.18): due 26 March, so at most to 15 April.
+    request = Remedy(client, tenant)
+    await request.file(at(3, 6, 9))
+    too_far = await extend(request, "final_response", end_of(date(2026, 4, 16)))
+    assert too_far.status_code == 400, too_far.text
+    assert "more than 20 days" in too_far.text and "2026-04-15" in too_far.text
+    assert (await extend(request, "final_response", end_of(date(2026, 4, 5)))).status_code == 200
+    again = await extend(request, "final_response", end_of(date(2026, 4, 10)))
+    assert again.status_code == 409, again.text
+    assert "extended once" in again.json()["detail"]
+
+    # PREA: up to 70 days in all (115.52(d)(3)), in more than one step: due 4 June.
+    prea = Remedy(client, tenant)
+    await prea.file(at(3, 6, 9), prea=True)
+    assert due(await prea.deadlines(), "final_response") == end_of(date(2026, 6, 4))
+    assert (await extend(prea, "final_response", end_of(date(2026, 7, 4)))).status_code == 200
+    # 4 June + 70 days = 13 August.
+    assert (await extend(prea, "final_response", end_of(date(2026, 8, 14)))).status_code == 400
+    assert (await extend(prea, "final_response", end_of(date(2026, 8, 13)))).status_code == 200
+
+    # An emergency grievance's 48 hours and 5 days are not extended.
+    emergency = Remedy(client, tenant)
+    await emergency.file(at(3, 6, 9), prea=True, emergency=True)
+    for kind in ("initial_response", "final_response"):
+        refused = await extend(emergency, kind, end_of(date(2026, 3, 20)))
+        assert refused.status_code == 409, refused.text
+        assert "may not be extended" in refused.json()["detail"]
+
+
+async def test_the_case_page_offers_the_appeal_a_silence_opened_with_its_window(
+    client: httpx.AsyncClient, tenant: TenantHandle, bureau: None
+) -> None:
+    remedy = Remedy(client, tenant)
+    made = await remedy.file(at(3, 6, 9))
+    await remedy.steps(at(3, 9), ("acknowledge", {}), ("start_investigation", {}))
+    handler: Browser = await browser_of(client, tenant, tenant.staff)
+    path = f"/staff/cases/{made['reference']}"
+
+    with clock.frozen(at(3, 20)):
+        before = await handler.get(path)
+    with clock.frozen(at(3, 27)):
+        after = await handler.get(path)
+        filed = await handler.post(
+            f"{path}/actions/open_appeal", {"reason": "The Warden did not answer."}
+        )
+
+    assert before.status_code == 200 and after.status_code == 200
+    assert 'id="open_appeal"' not in before.text and 'id="deemed-denial"' not in before.text
+    assert 'id="open_appeal"' in after.text
+    deemed = re.search(r'id="deemed-denial">([^<]*)<', after.text)
+    window = re.search(r'id="appeal-window">([^<]*)<', after.text)
+    assert deemed and "26" in deemed.group(1) and "denial" in deemed.group(1)
+    assert window and BP10 in window.group(1) and "15" in window.group(1)
+    assert filed.status_code in (200, 303), filed.text
+    state = (await remedy.state(at(3, 27, 12)))["state"]
+    assert (state["status"], state["appeal_level"]) == ("appealed", 1)

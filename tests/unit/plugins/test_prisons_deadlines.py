@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import plugins.prisons
-from core.sdk import CaseView, DeadlineRule, RiskFlag, TenantView
-from plugins.prisons import englandwales
+from core.sdk import CaseView, DeadlineRule, LevelView, RiskFlag, TenantView
 from plugins.prisons.deadlines import (
     bop_filing_window_ends,
     ombudsman_window_ends,
@@ -334,18 +333,20 @@ def test_a_comp2_reply_opens_the_ombudsman_window() -> None:
     assert not rule.watched and not rule.pausable and not rule.met_by
 
 
-def test_a_comp1_reply_is_not_final_until_the_comp1a_answer(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_comp1_reply_is_not_final_until_the_comp1a_answer() -> None:
     case = case_view(london(2026, 4, 2), answered_at=london(2026, 4, 10, 15))
 
     assert answer_deadlines(ew_tenant(), case) == {}
-    # The COMP1A answer: the hook fires as it is sent; the case's answered_at is still the
-    # COMP1 reply's.
-    monkeypatch.setattr(englandwales, "now", lambda: datetime(2026, 4, 24, 11, tzinfo=UTC))
-    appealed = replace(case, appeal_level=1)
+    # The COMP1A answer, sent on 24 April; the case's answered_at is still the COMP1 reply's.
+    comp1a = LevelView(
+        level=1, opened_at=london(2026, 4, 14), answered_at=datetime(2026, 4, 24, 11, tzinfo=UTC)
+    )
+    appealed = replace(case, appeal_level=1, levels=(*case.levels, comp1a))
     rule = answer_deadlines(ew_tenant(), appealed)["ombudsman_window"]
     assert rule.due_at == end_of(date(2026, 7, 24), LONDON)
+    # Opened but not answered yet: no window.
+    pending = replace(appealed, levels=(*case.levels, replace(comp1a, answered_at=None)))
+    assert answer_deadlines(ew_tenant(), pending) == {}
 
 
 @pytest.mark.parametrize(
@@ -374,7 +375,10 @@ def test_labels_citations_and_counting_fit_the_deadline_table(
     view: TenantView, case: CaseView
 ) -> None:
     long_zone = replace(view, timezone="America/Argentina/ComodRivadavia")
-    answered = replace(case, answered_at=london(2026, 4, 20), appeal_level=1)
+    comp1a = LevelView(level=1, opened_at=london(2026, 4, 14), answered_at=london(2026, 4, 20))
+    answered = replace(
+        case, answered_at=london(2026, 4, 20), appeal_level=1, levels=(*case.levels, comp1a)
+    )
     rules = [
         *deadlines(long_zone, case).values(),
         *answer_deadlines(long_zone, answered).values(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -511,3 +511,42 @@ def test_a_prea_appeal_gets_what_is_left_of_the_90_days(
 
     assert [a.response_days for a in found] == [bp10_days, bp11_days]
     assert all("115.52(d)" in a.citation for a in found)
+
+
+# -- retaliation checks (follow-up tasks) -------------------------------------------------------
+
+
+def test_a_grievance_against_staff_gets_retaliation_checks_at_30_60_90_days() -> None:
+    view = replace(us(), timezone="America/New_York")
+    case = case_view(new_york(3, 6, 14), staff_named=OFFICER)
+
+    tasks = plugins.prisons.querela_register_follow_up_tasks(view, case)
+
+    # 6 March + 30 = 5 April; + 60 = 5 May; + 90 = 4 June; each to the end of the day.
+    assert [t.due_at for t in tasks] == [
+        datetime.combine(date(2026, m, d), time.max, tzinfo=ZoneInfo("America/New_York"))
+        for m, d in ((4, 5), (5, 5), (6, 4))
+    ]
+    assert all(t.citation == "28 CFR 115.67(c)" for t in tasks)
+    assert "continue" in tasks[-1].title and "continue" not in tasks[0].title
+    assert all(OFFICER not in t.title for t in tasks)
+
+
+@pytest.mark.parametrize(
+    ("view", "fields", "watched"),
+    [
+        pytest.param(us(), {"prea": True}, True, id="prea-report"),
+        pytest.param(us(), {}, False, id="no-staff-no-prea"),
+        pytest.param(ew(), {"staff_named": OFFICER}, False, id="england-wales"),
+    ],
+)
+def test_a_prea_report_is_watched_too_and_other_grievances_are_not(
+    view: TenantView, fields: dict[str, Any], watched: bool
+) -> None:
+    case = case_view(**fields)
+
+    tasks = plugins.prisons.querela_register_follow_up_tasks(view, case)
+    codes = {f.code for f in plugins.prisons.querela_register_risk_flags(view, case)}
+
+    assert bool(tasks) is watched
+    assert ("retaliation_watch" in codes) is watched

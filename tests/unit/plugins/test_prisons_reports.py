@@ -5,21 +5,23 @@ below, never from the code. US tenants are in New York, where daylight saving
 time began on 8 March 2026; 1 March 2026 was a Sunday. Answer deadlines, from
 the plugin's rules: a BP-9 by the end of the 20th calendar day after receipt, a
 PREA grievance the 90th day, a PREA emergency the 5th calendar day; in England
-and Wales the 5th working day after receipt (London).
+and Wales the 5th working day after receipt (London). A case given its own
+``final_response`` deadline (as holds and extensions moved it) is counted
+against that; the rules count only the cases without one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import plugins.prisons
-from core.sdk import CaseView, LevelView, ReportOutput, TenantView
+from core.sdk import CaseView, DeadlineView, LevelView, ReportOutput, TenantView
 from plugins.prisons.prea_data import (
     ANNUAL_COLUMNS,
     INCIDENT_COLUMNS,
@@ -54,8 +56,18 @@ def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
+def end_of(year: int, month: int, day: int) -> datetime:
+    """The last moment of a New York day, where the US deadlines end."""
+    return datetime.combine(date(year, month, day), time.max, tzinfo=NEW_YORK)
+
+
 def appeal(opened_at: datetime) -> LevelView:
     return LevelView(level=1, name="BP-10 appeal to the Regional Director", opened_at=opened_at)
+
+
+def final_response(due_at: datetime, moved_from: datetime | None = None) -> DeadlineView:
+    """The case's own answer deadline; ``moved_from`` its first due time, if it was moved."""
+    return DeadlineView(kind="final_response", due_at=due_at, original_due_at=moved_from)
 
 
 def case(
@@ -66,8 +78,13 @@ def case(
     *,
     closed_at: datetime | None = None,
     appeals: Sequence[LevelView] = (),
+    deemed_at: datetime | None = None,
+    deadlines: Sequence[DeadlineView] = (),
+    withheld: Sequence[str] = (),
     **fields: Any,
 ) -> CaseView:
+    """A case as a report sees it: ``deemed_at`` its first level deemed denied, ``deadlines``
+    its own, ``withheld`` sensitive fields recorded whose values the report is not given."""
     view = case_view(
         received_at,
         reference=reference,
@@ -77,7 +94,16 @@ def case(
         appeals=appeals,
         **fields,
     )
-    return replace(view, channel="letter", appeal_level=len(appeals))
+    first = replace(view.levels[0], deemed_denied_at=deemed_at)
+    recorded = {name for name, value in fields.items() if value not in (None, "")}
+    return replace(
+        view,
+        channel="letter",
+        appeal_level=len(appeals),
+        levels=(first, *view.levels[1:]),
+        deadlines=tuple(deadlines),
+        recorded=frozenset(recorded | set(withheld)),
+    )
 
 
 def tenant(jurisdiction: str, timezone: str = "Europe/London", **settings: Any) -> TenantView:
@@ -133,15 +159,29 @@ GRIEVANCES = [
     # Due by the end of 1 April, answered on 20 March; appealed on 28 March.
     case("P-12", ny(2026, 3, 12), ny(2026, 3, 20), "not_upheld",
          appeals=[appeal(ny(2026, 3, 28))], facility=ALPHA),
+    # Due by the end of Sunday 22 March by the rule; its own deadline extended by 20 days
+    # (542.18) to the end of 11 April; answered on 30 March: in time.
+    case("P-13", ny(2026, 3, 2), ny(2026, 3, 30), "not_upheld",
+         deadlines=[final_response(end_of(2026, 4, 11), moved_from=end_of(2026, 3, 22))],
+         facility=BETA),
+    # Due by the end of 24 March, no answer: the BP-10 opened on 26 March records the denial,
+    # dated at the due time. Deemed denied and appealed; not open at the end.
+    case("P-14", ny(2026, 3, 4), deemed_at=end_of(2026, 3, 24),
+         appeals=[appeal(ny(2026, 3, 26))], deadlines=[final_response(end_of(2026, 3, 24))],
+         facility=ALPHA),
+    # Due by the end of 21 February, deemed denied then (appealed 25 February): never
+    # answered nor closed, so the core gives it to the report, but it counts nothing.
+    case("P-15", ny(2026, 2, 1), deemed_at=end_of(2026, 2, 21),
+         appeals=[appeal(ny(2026, 2, 25))], facility=ALPHA),
 ]  # fmt: skip
 
 #: open at start, received, answered, upheld, partly upheld, not upheld, answered in time,
-#: answered late, appealed, closed unanswered, open at end
+#: answered late, deemed denied, appealed, closed unanswered, open at end
 BY_FACILITY = {
-    ("total", "All facilities"): [3, 7, 6, 2, 1, 2, 4, 2, 2, 1, 3],
-    ("facility", ALPHA): [1, 3, 4, 1, 1, 2, 3, 1, 2, 0, 0],  # P-01 P-02 P-06 P-12
-    ("facility", BETA): [2, 2, 1, 0, 0, 0, 1, 0, 0, 0, 3],  # P-03 P-04 P-09 P-11
-    ("not_recorded", "Not recorded"): [0, 2, 1, 1, 0, 0, 0, 1, 0, 1, 0],  # P-07 P-08
+    ("total", "All facilities"): [3, 9, 7, 2, 1, 3, 5, 2, 1, 3, 1, 3],
+    ("facility", ALPHA): [1, 4, 4, 1, 1, 2, 3, 1, 1, 3, 0, 0],  # P-01 P-02 P-06 P-12 P-14
+    ("facility", BETA): [2, 3, 2, 0, 0, 1, 2, 0, 0, 0, 0, 3],  # P-03 P-04 P-09 P-11 P-13
+    ("not_recorded", "Not recorded"): [0, 2, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0],  # P-07 P-08
 }
 
 
@@ -163,6 +203,7 @@ def test_grievances_are_counted_per_facility_in_the_tenants_zone() -> None:
         "not_upheld",
         "answered_in_time",
         "answered_late",
+        "deemed_denied",
         "appealed",
         "closed_unanswered",
         "open_at_end",
@@ -170,8 +211,8 @@ def test_grievances_are_counted_per_facility_in_the_tenants_zone() -> None:
     assert rows(output) == BY_FACILITY
     assert [row[1] for row in output.rows] == ["All facilities", ALPHA, BETA, "Not recorded"]
     for counts in BY_FACILITY.values():
-        start, received, answered, *_, closed, end = counts
-        assert start + received == answered + closed + end
+        start, received, answered, *_, deemed, _appealed, closed, end = counts
+        assert start + received == answered + deemed + closed + end
 
 
 def test_the_hook_moves_us_due_dates_off_weekends_when_the_tenant_asks() -> None:
@@ -186,10 +227,11 @@ def test_the_hook_moves_us_due_dates_off_weekends_when_the_tenant_asks() -> None
     assert plain is not None and rows(plain) == BY_FACILITY
     assert rolled is not None
     # P-02's Sunday 22 March moves to Monday 23 March: in time. P-08's Sunday 29 March moves
-    # to Monday 30 March: still late on 31 March.
+    # to Monday 30 March: still late on 31 March. P-13 keeps its own deadline: in time.
     assert rows(rolled)[("facility", ALPHA)][6:8] == [4, 0]
+    assert rows(rolled)[("facility", BETA)][6:8] == [2, 0]
     assert rows(rolled)[("not_recorded", "Not recorded")][6:8] == [0, 1]
-    assert rows(rolled)[("total", "All facilities")][6:8] == [5, 1]
+    assert rows(rolled)[("total", "All facilities")][6:8] == [6, 1]
     assert any("weekends and federal holidays" in note for note in rolled.notes)
 
 
@@ -200,9 +242,56 @@ def test_the_notes_say_how_each_column_is_counted_and_what_is_not_seen() -> None
 
     assert "1 March 2026 to 31 March 2026, dates in UTC, both days included" in notes
     assert "28 CFR 115.52(f)" in notes and "542.18" in notes
-    assert "extensions, holds" in notes and "are not seen" in notes
-    assert "Open at start + received = answered + closed unanswered + open at end" in notes
+    assert "own answer deadline (final_response) as it stands" in notes
+    assert "moved by holds (once they end) and extensions" in notes
+    assert "Only for a case that has no such deadline is it worked out again" in notes
+    assert "are not seen" not in notes
+    assert "taken as a denial at the first level (28 CFR 542.18, 115.52(d)(4))" in notes
+    assert (
+        "Open at start + received = answered + deemed denied + closed unanswered + open at end"
+        in notes
+    )
     assert "'Not recorded'" in notes
+
+
+def test_the_cases_own_deadline_decides_what_is_late_and_the_rule_only_without_one() -> None:
+    target = us_target("America/New_York", roll_forward=False)
+    extended = next(c for c in GRIEVANCES if c.reference == "P-13")
+    # P-09, received 16 March and answered 20 March, in time by the rule (the end of 5
+    # April); registered before the plugin was enabled, it keeps the organisation's 3 days.
+    organisations = replace(
+        next(c for c in GRIEVANCES if c.reference == "P-09"),
+        deadlines=(final_response(end_of(2026, 3, 19)),),
+    )
+
+    def in_time_and_late(view: CaseView) -> list[int]:
+        output = grievances_by_facility([view], *MARCH, "America/New_York", target)
+        return rows(output)[("facility", BETA)][6:8]
+
+    # P-13, answered 30 March: before its extended end of 11 April, after the rule's 22 March.
+    assert in_time_and_late(extended) == [1, 0]
+    assert in_time_and_late(replace(extended, deadlines=())) == [0, 1]
+    assert in_time_and_late(organisations) == [0, 1]
+    assert in_time_and_late(replace(organisations, deadlines=())) == [1, 0]
+
+
+def test_a_deemed_denial_is_counted_as_such_not_as_open() -> None:
+    target = us_target("America/New_York", roll_forward=False)
+    deemed = next(c for c in GRIEVANCES if c.reference == "P-14")
+    before = next(c for c in GRIEVANCES if c.reference == "P-15")
+    # Not yet appealed, so not deemed denied: open at the end.
+    undecided = case("P-14", ny(2026, 3, 4), deadlines=deemed.deadlines, facility=ALPHA)
+    # The Warden's answer sent late on 30 March, after the denial: answered late instead.
+    answered_late = replace(deemed, answered_at=ny(2026, 3, 30), outcome="not_upheld")
+
+    def counts(view: CaseView) -> list[Any]:
+        output = grievances_by_facility([view], *MARCH, "America/New_York", target)
+        return [list(row[2:]) for row in output.rows]
+
+    assert counts(deemed) == [[0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]] * 2
+    assert counts(undecided) == [[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]] * 2
+    assert counts(answered_late) == [[0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0]] * 2
+    assert counts(before) == [[0] * 12]
 
 
 def test_an_empty_period_has_a_total_row_only() -> None:
@@ -210,7 +299,7 @@ def test_an_empty_period_has_a_total_row_only() -> None:
         [], *MARCH, "America/New_York", us_target("America/New_York", roll_forward=False)
     )
 
-    assert [list(row) for row in output.rows] == [["total", "All facilities", *[0] * 11]]
+    assert [list(row) for row in output.rows] == [["total", "All facilities", *[0] * 12]]
 
 
 # -- grievances by facility (England and Wales) --------------------------------------------------
@@ -236,9 +325,9 @@ def test_england_and_wales_complaints_are_counted_against_the_reply_target() -> 
 
     assert output is not None and not output.problem
     assert rows(output) == {
-        ("total", "All facilities"): [0, 3, 2, 1, 0, 1, 1, 1, 1, 0, 1],
-        ("facility", "HMP Alpha"): [0, 2, 2, 1, 0, 1, 1, 1, 1, 0, 0],
-        ("not_recorded", "Not recorded"): [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        ("total", "All facilities"): [0, 3, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1],
+        ("facility", "HMP Alpha"): [0, 2, 2, 1, 0, 1, 1, 1, 0, 1, 0, 0],
+        ("not_recorded", "Not recorded"): [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
     }
     assert any("working day 5" in note and "London" in note for note in output.notes)
 
@@ -285,17 +374,32 @@ ALLEGATIONS = [
     case("A-9", ny(2026, 7, 1), ny(2026, 7, 8), "not_upheld", emergency=True, facility=BETA),
     # Decided 03:00 UTC on 1 January 2027, 22:00 on 31 December in New York: in the year.
     case("A-10", ny(2026, 12, 1), utc(2027, 1, 1, 3), "upheld", prea=True, facility=BETA),
+    # Names a member of staff: recorded, the address withheld from the report. 90 days end on
+    # 30 June; 10 days on hold for appeal preparation moved its own deadline to the end of 10
+    # July; decided 8 July: within.
+    case("A-11", ny(2026, 4, 1), ny(2026, 7, 8), "upheld", prea=True,
+         grievance_type="prea_sexual_abuse", withheld=["staff_named"], facility=ALPHA,
+         deadlines=[final_response(end_of(2026, 7, 10), moved_from=end_of(2026, 6, 30))]),
+    # Emergency (initial response due 5 August 10:00, decision by the end of 8 August), no
+    # decision: deemed denied at the end of 8 August, recorded when appealed on 10 August.
+    case("A-12", ny(2026, 8, 3, 10), deemed_at=end_of(2026, 8, 8),
+         appeals=[appeal(ny(2026, 8, 10))], emergency=True, facility=BETA,
+         deadlines=[DeadlineView(kind="initial_response", due_at=ny(2026, 8, 5, 10)),
+                    final_response(end_of(2026, 8, 8))]),
 ]  # fmt: skip
 
-#: allegations, emergency, sexual abuse, sexual harassment, type not recorded, third party,
-#: victim declined, victim agreement not recorded, upheld, partly upheld, not upheld, outcome
-#: not recorded, closed without decision, open at year end, decided within 90 days, emergency
-#: decided within 5 days, appealed
+#: allegations, emergency, sexual abuse, sexual harassment, type not recorded, staff named, no
+#: staff named, third party, victim declined, victim agreement not recorded, upheld, partly
+#: upheld, not upheld, outcome not recorded, deemed denied, closed without decision, open at
+#: year end, decided within 90 days, emergency decided within 5 days, appealed
 ANNUAL = {
-    ("total", "All facilities"): [9, 2, 2, 1, 6, 2, 1, 1, 2, 1, 2, 1, 1, 2, 5, 1, 1],
-    ("facility", ALPHA): [4, 1, 2, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 3, 1, 1],  # A-1 2 7 8
-    ("facility", BETA): [4, 1, 0, 0, 4, 0, 0, 0, 1, 0, 1, 0, 1, 1, 2, 0, 0],  # A-4 5 9 10
-    ("not_recorded", "Not recorded"): [1, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0],  # A-3
+    ("total", "All facilities"): [11, 3, 3, 1, 7, 1, 10, 2, 1, 1, 3, 1, 2, 1, 1, 1, 2, 6, 1, 2],
+    # A-1 2 7 8 11
+    ("facility", ALPHA): [5, 1, 3, 1, 1, 1, 4, 1, 1, 0, 2, 1, 1, 1, 0, 0, 0, 4, 1, 1],
+    # A-4 5 9 10 12
+    ("facility", BETA): [5, 2, 0, 0, 5, 0, 5, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 2, 0, 1],
+    # A-3
+    ("not_recorded", "Not recorded"): [1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0],
 }
 
 
@@ -310,6 +414,8 @@ def test_the_annual_data_counts_the_years_prea_grievances_per_facility() -> None
         "sexual_abuse",
         "sexual_harassment",
         "type_not_recorded",
+        "staff_named",
+        "no_staff_named",
         "third_party",
         "victim_declined",
         "victim_agreement_not_recorded",
@@ -317,6 +423,7 @@ def test_the_annual_data_counts_the_years_prea_grievances_per_facility() -> None
         "partly_upheld",
         "not_upheld",
         "outcome_not_recorded",
+        "deemed_denied",
         "closed_without_decision",
         "open_at_year_end",
         "decided_within_90_days",
@@ -325,9 +432,10 @@ def test_the_annual_data_counts_the_years_prea_grievances_per_facility() -> None
     ]
     assert rows(output) == ANNUAL
     assert output.title == "PREA annual data, 2026"
-    for total, _, abuse, harassment, untyped, *rest in ANNUAL.values():
+    for total, _, abuse, harassment, untyped, named, unnamed, *rest in ANNUAL.values():
         assert abuse + harassment + untyped == total
-        assert sum(rest[3:9]) == total  # the outcomes, closed and open add up
+        assert named + unnamed == total
+        assert sum(rest[3:10]) == total  # the outcomes, deemed denied, closed and open add up
 
 
 def test_the_annual_notes_say_what_querela_does_not_record() -> None:
@@ -336,8 +444,60 @@ def test_the_annual_notes_say_what_querela_does_not_record() -> None:
     assert "28 CFR 115.87, 115.88" in notes
     assert "substantiated, unsubstantiated, unfounded" in notes
     assert "not recorded by Querela" in notes
-    assert "staff_named" in notes and "withholds" in notes
-    assert "holds for appeal preparation" in notes and "extensions" in notes
+    assert "Survey of Sexual Violence" in notes
+    assert "staff-on-inmate from inmate-on-inmate" in notes
+    assert "the nearest Querela records" in notes and "never who" in notes
+    assert "own decision deadline (final_response) as it stands" in notes
+    assert "moved by holds for appeal" in notes and "and by extensions" in notes
+    assert "Only a grievance without a deadline is counted against the rule" in notes
+    assert "are not seen" not in notes
+    assert "taken as a denial at the first level (115.52(d)(4))" in notes
+
+
+def test_a_hold_moves_the_prea_90_days_and_the_rule_counts_only_without_a_deadline() -> None:
+    held = next(c for c in ALLEGATIONS if c.reference == "A-11")
+    within = ANNUAL_COLUMNS.index("decided_within_90_days")
+    due = INCIDENT_COLUMNS.index("decision_due")
+
+    # By the rule worked out again, 90 days end on 30 June: 8 July is not within.
+    unheld = replace(held, deadlines=())
+    for view, counted, shown in ((held, 1, "2026-07-10"), (unheld, 0, "2026-06-30")):
+        annual = annual_data([view], *YEAR, "America/New_York", roll_forward=False)
+        incidents = incident_data([view], *YEAR, "America/New_York", roll_forward=False)
+        assert annual.rows[0][within] == counted
+        assert incidents.rows[0][due] == shown
+
+
+def test_a_deemed_denial_counts_unless_a_decision_was_sent_by_the_years_end() -> None:
+    deemed = next(c for c in ALLEGATIONS if c.reference == "A-12")
+    late = replace(deemed, answered_at=ny(2026, 8, 20), outcome="not_upheld")
+    next_year = replace(deemed, answered_at=ny(2027, 1, 5), outcome="not_upheld")
+    columns = ("not_upheld", "deemed_denied", "open_at_year_end", "decided_within_90_days")
+    picked = [ANNUAL_COLUMNS.index(name) for name in columns]
+
+    def counts(view: CaseView) -> list[Any]:
+        output = annual_data([view], *YEAR, "America/New_York", roll_forward=False)
+        return [output.rows[0][i] for i in picked]
+
+    assert counts(deemed) == [0, 1, 0, 0]
+    # Decided 20 August, after its 5 days (8 August) but within the 90 worked out from filing.
+    assert counts(late) == [1, 0, 0, 1]
+    assert counts(next_year) == [0, 1, 0, 0]
+    line = incident_data([late], *YEAR, "America/New_York", roll_forward=False).rows[0]
+    assert list(line[9:12]) == ["2026-08-20", "2026-08-08", "Not upheld"]
+
+
+def test_staff_named_is_counted_from_what_is_recorded_never_its_value() -> None:
+    named = next(c for c in ALLEGATIONS if c.reference == "A-11")
+    unnamed = replace(named, recorded=named.recorded - {"staff_named"})
+    staff = ANNUAL_COLUMNS.index("staff_named")
+
+    assert "staff_named" not in named.fields  # as the core gives a report view
+    for view, counts, shown in ((named, [1, 0], "yes"), (unnamed, [0, 1], "no")):
+        annual = annual_data([view], *YEAR, "America/New_York", roll_forward=False)
+        incidents = incident_data([view], *YEAR, "America/New_York", roll_forward=False)
+        assert list(annual.rows[0][staff : staff + 2]) == counts
+        assert incidents.rows[0][INCIDENT_COLUMNS.index("staff_named")] == shown
 
 
 @pytest.mark.parametrize(
@@ -397,32 +557,38 @@ def test_the_incident_data_has_a_line_per_prea_grievance_received() -> None:
         "date_received",
         "emergency",
         "allegation_type",
+        "staff_named",
         "third_party",
         "victim_agrees",
         "decision_due",
         "date_decided",
+        "date_deemed_denied",
         "outcome",
         "appealed",
     ]
     assert [list(row) for row in output.rows] == [
-        ["A-2", ALPHA, "2026-02-01", "no", "Sexual harassment", "yes", "no",
-         "2026-05-02", "2026-05-05", "Not upheld", "yes"],
-        ["A-1", ALPHA, "2026-03-10", "yes", "Sexual abuse", "no", "",
-         "2026-03-15", "2026-03-14", "Upheld", "no"],
-        ["A-4", BETA, "2026-06-01", "no", "Not recorded", "no", "",
-         "2026-08-30", "", "Closed without a decision", "no"],
-        ["A-9", BETA, "2026-07-01", "yes", "Not recorded", "no", "",
-         "2026-07-06", "2026-07-08", "Not upheld", "no"],
-        ["A-7", ALPHA, "2026-09-01", "no", "Sexual abuse", "no", "",
-         "2026-11-30", "2026-11-30", "Partly upheld", "no"],
-        ["A-8", ALPHA, "2026-10-01", "no", "Not recorded", "no", "",
-         "2026-12-30", "2026-10-20", "Outcome not recorded", "yes"],
-        ["A-10", BETA, "2026-12-01", "no", "Not recorded", "no", "",
-         "2027-03-01", "2026-12-31", "Upheld", "no"],
-        ["A-3", "Not recorded", "2026-12-20", "no", "Not recorded", "yes", "not recorded",
-         "2027-03-20", "2027-01-05", "Upheld", "no"],
-        ["A-5", BETA, "2026-12-31", "no", "Not recorded", "no", "",
-         "2027-03-31", "", "", "no"],
+        ["A-2", ALPHA, "2026-02-01", "no", "Sexual harassment", "no", "yes", "no",
+         "2026-05-02", "2026-05-05", "", "Not upheld", "yes"],
+        ["A-1", ALPHA, "2026-03-10", "yes", "Sexual abuse", "no", "no", "",
+         "2026-03-15", "2026-03-14", "", "Upheld", "no"],
+        ["A-11", ALPHA, "2026-04-01", "no", "Sexual abuse", "yes", "no", "",
+         "2026-07-10", "2026-07-08", "", "Upheld", "no"],
+        ["A-4", BETA, "2026-06-01", "no", "Not recorded", "no", "no", "",
+         "2026-08-30", "", "", "Closed without a decision", "no"],
+        ["A-9", BETA, "2026-07-01", "yes", "Not recorded", "no", "no", "",
+         "2026-07-06", "2026-07-08", "", "Not upheld", "no"],
+        ["A-12", BETA, "2026-08-03", "yes", "Not recorded", "no", "no", "",
+         "2026-08-08", "", "2026-08-08", "Deemed denied", "yes"],
+        ["A-7", ALPHA, "2026-09-01", "no", "Sexual abuse", "no", "no", "",
+         "2026-11-30", "2026-11-30", "", "Partly upheld", "no"],
+        ["A-8", ALPHA, "2026-10-01", "no", "Not recorded", "no", "no", "",
+         "2026-12-30", "2026-10-20", "", "Outcome not recorded", "yes"],
+        ["A-10", BETA, "2026-12-01", "no", "Not recorded", "no", "no", "",
+         "2027-03-01", "2026-12-31", "", "Upheld", "no"],
+        ["A-3", "Not recorded", "2026-12-20", "no", "Not recorded", "no", "yes", "not recorded",
+         "2027-03-20", "2027-01-05", "", "Upheld", "no"],
+        ["A-5", BETA, "2026-12-31", "no", "Not recorded", "no", "no", "",
+         "2027-03-31", "", "", "", "no"],
     ]  # fmt: skip
 
 
