@@ -16,7 +16,8 @@ last day (moved to the next business day only where the tenant asks for it):
 England and Wales, Prisoner Complaints Policy Framework: a COMP1 (or COMP2) is
 answered within 5 working days (England and Wales: weekends, Good Friday,
 Christmas Day and bank holidays do not count; London days); the Prisons and
-Probation Ombudsman takes a complaint within 3 months of the final reply.
+Probation Ombudsman takes a complaint within 3 months of the final reply, or
+after 6 weeks without one.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ BOP_EXTENSION_DAYS = 20
 #: Marked (verify) in the sector rules; a tenant may set another number.
 REPLY_WORKING_DAYS = 5
 OMBUDSMAN_MONTHS = 3
+#: The Ombudsman also takes a complaint the prison has not finally answered in 6 weeks.
+OMBUDSMAN_NO_REPLY_WEEKS = 6
 
 
 def _require_zone(moment: datetime, name: str = "received_at") -> None:
@@ -145,3 +148,12 @@ def ombudsman_window_ends(replied_at: datetime) -> datetime:
     """
     replied = london_date(replied_at, "replied_at")
     return ENGLAND_AND_WALES.end_of_day(add_months(replied, OMBUDSMAN_MONTHS))
+
+
+def ombudsman_without_reply_from(received_at: datetime) -> datetime:
+    """When the prisoner may go to the Ombudsman without a final reply: 6 weeks after receipt.
+
+    The end of that London day: received 2 April 2026 -> end of 14 May 2026.
+    """
+    received = london_date(received_at)
+    return ENGLAND_AND_WALES.end_of_day(received + timedelta(weeks=OMBUDSMAN_NO_REPLY_WEEKS))

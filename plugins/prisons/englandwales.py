@@ -16,7 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.sdk import CaseView, ConfidentialityMinimum, DeadlineRule, RequiredContent
-from plugins.prisons.deadlines import REPLY_WORKING_DAYS, ombudsman_window_ends, reply_due
+from plugins.prisons.deadlines import (
+    OMBUDSMAN_NO_REPLY_WEEKS,
+    REPLY_WORKING_DAYS,
+    ombudsman_window_ends,
+    ombudsman_without_reply_from,
+    reply_due,
+)
 from plugins.prisons.intake import COMP2, form
 
 FRAMEWORK = "Prisoner Complaints Policy Framework (E&W)"
@@ -67,6 +73,19 @@ def deadlines(case: CaseView, working_days: int = REPLY_WORKING_DAYS) -> tuple[D
             " count; London)",
             pausable=False,
             met_by=("final_response",),
+        ),
+        DeadlineRule(
+            kind="ombudsman_without_reply",
+            label=f"No final reply by then: the prisoner may complain to the {PPO} without"
+            " waiting for it",
+            due_at=ombudsman_without_reply_from(case.received_at),
+            citation=FRAMEWORK,
+            counting=f"end of the London day {OMBUDSMAN_NO_REPLY_WEEKS} weeks after receipt; met"
+            " by the final reply (a COMP2's reply, or the COMP1A answer)",
+            pausable=False,
+            # The prisoner's route, not the prison's target: shown, never chased.
+            watched=False,
+            met_by=("final_response",) if form(case) == COMP2 else ("appeal_response",),
         ),
     )
 

@@ -34,6 +34,11 @@ STAFF_NAMED = "staff_named"
 INCIDENT_DATE = "incident_date"
 FORM = "form"
 SENSITIVE = "sensitive"
+INFORMAL = "informal_resolution"
+#: 28 CFR 542.13: informal resolution (BP-8) tried and failed, not tried, or not needed.
+INFORMAL_TRIED = "attempted"
+INFORMAL_NOT_TRIED = "not_attempted"
+INFORMAL_WAIVED = "not_required"
 
 FILERS = ("self", "other_inmate", "family", "attorney", "advocate", "staff_on_behalf")
 #: 28 CFR 115.52(e)(1): fellow inmates, staff, family, attorneys and outside advocates.
@@ -459,6 +464,45 @@ SENSITIVE_FIELD = field(
     },
 )
 
+INFORMAL_FIELD = field(
+    INFORMAL,
+    "choice",
+    "Informal resolution (BP-8)",
+    {
+        "de": "Informelle Klärung (BP-8)",
+        "ru": "Неформальное урегулирование (BP-8)",
+        "et": "Mitteametlik lahendamine (BP-8)",
+    },
+    "Whether staff tried to resolve the issue informally before the Request (28 CFR 542.13(a))."
+    " Not required for a grievance alleging sexual abuse, a sensitive or emergency Request, or"
+    " where the Warden waived it (542.13(b)).",
+    {
+        "de": "Ob das Personal vor dem Antrag eine informelle Klärung versucht hat (28 CFR"
+        " 542.13(a)). Nicht nötig bei einer Beschwerde wegen sexuellen Missbrauchs, einem heiklen"
+        " oder dringenden Antrag oder wenn die Anstaltsleitung darauf verzichtet hat"
+        " (542.13(b)).",
+        "ru": "Пытался ли персонал урегулировать вопрос неформально до подачи запроса (28 CFR"
+        " 542.13(a)). Не требуется для жалобы о сексуальном насилии, деликатного или срочного"
+        " запроса, а также если начальник учреждения освободил от этого (542.13(b)).",
+        "et": "Kas töötajad püüdsid küsimust enne taotlust mitteametlikult lahendada (28 CFR"
+        " 542.13(a)). Pole nõutav seksuaalse väärkohtlemise kaebuse, tundliku või kiireloomulise"
+        " taotluse puhul ega siis, kui asutuse juht sellest loobus (542.13(b)).",
+    },
+    choice_labels={
+        "en": {
+            INFORMAL_TRIED: "Attempted, not resolved",
+            INFORMAL_NOT_TRIED: "Not attempted",
+            INFORMAL_WAIVED: "Not required or waived",
+        },
+        **translated(
+            (INFORMAL_TRIED, INFORMAL_NOT_TRIED, INFORMAL_WAIVED),
+            de=("Versucht, nicht geklärt", "Nicht versucht", "Nicht nötig oder erlassen"),
+            ru=("Предпринято, не урегулировано", "Не предпринималось", "Не требуется или отменено"),
+            et=("Püüti, ei lahendatud", "Ei püütud", "Pole nõutav või loobuti"),
+        ),
+    },
+)
+
 US_FIELDS = (
     US_INMATE_NUMBER_FIELD,
     US_FACILITY_FIELD,
@@ -470,6 +514,7 @@ US_FIELDS = (
     US_STAFF_FIELD,
     US_INCIDENT_FIELD,
     SENSITIVE_FIELD,
+    INFORMAL_FIELD,
 )
 ENGLAND_WALES_FIELDS = (
     EW_INMATE_NUMBER_FIELD,

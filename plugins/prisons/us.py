@@ -53,6 +53,8 @@ from plugins.prisons.deadlines import (
 )
 from plugins.prisons.intake import (
     INCIDENT_DATE,
+    INFORMAL,
+    INFORMAL_NOT_TRIED,
     filed_by_third_party,
     is_emergency,
     is_prea,
@@ -88,6 +90,8 @@ VICTIM_AGREEMENT_MISSING_FLAG = "victim_agreement_missing"
 VICTIM_DECLINED_FLAG = "victim_declined"
 LATE_FILING_FLAG = "late_filing"
 RETALIATION_WATCH_FLAG = "retaliation_watch"
+NO_INFORMAL_RESOLUTION_FLAG = "no_informal_resolution"
+FILED_FOR_ANOTHER_FLAG = "filed_for_another"
 RETALIATION_CITATION = "28 CFR 115.67(c)"
 #: 115.67(c): monitoring "for at least 90 days"; checks every 30 days.
 RETALIATION_CHECK_DAYS = (30, 60, 90)
@@ -287,6 +291,7 @@ def flags(case: CaseView, timezone: str) -> tuple[RiskFlag, ...]:
     late = _late_filing(case, timezone)
     if late is not None:
         found.append(late)
+    found.extend(_bop_request_notices(case))
     if watched_for_retaliation(case):
         found.append(
             RiskFlag(
@@ -332,6 +337,40 @@ def follow_up_tasks(case: CaseView, timezone: str) -> tuple[FollowUpTask, ...]:
             )
         )
     return tuple(checks)
+
+
+def _bop_request_notices(case: CaseView) -> list[RiskFlag]:
+    """A Request that skipped informal resolution, or that someone else filed (not PREA).
+
+    28 CFR 542.13(a): staff first try to resolve the issue informally (the Warden may
+    waive it, 542.13(b)); 542.16(a): an inmate may not submit a Request on behalf of
+    another, though others may help the inmate prepare it (542.16(b)).
+    """
+    if is_prea(case) or is_sensitive(case):
+        return []
+    notices = []
+    if case.fields.get(INFORMAL) == INFORMAL_NOT_TRIED:
+        notices.append(
+            RiskFlag(
+                code=NO_INFORMAL_RESOLUTION_FLAG,
+                message="No informal resolution was attempted before this Request: staff"
+                " first try to resolve the issue informally (BP-8, 28 CFR 542.13(a)), unless"
+                " the Warden waives it (542.13(b)). Record the waiver or the attempt.",
+                urgency="notice",
+            )
+        )
+    if filed_by_third_party(case):
+        notices.append(
+            RiskFlag(
+                code=FILED_FOR_ANOTHER_FLAG,
+                message="Filed by someone other than the inmate: a Request is the inmate's own"
+                " (28 CFR 542.16(a)); others may help prepare it (542.16(b)). Confirm the"
+                " inmate submits it. PREA grievances are different: third parties may file them"
+                " (115.52(e)).",
+                urgency="notice",
+            )
+        )
+    return notices
 
 
 def _late_filing(case: CaseView, timezone: str) -> RiskFlag | None:

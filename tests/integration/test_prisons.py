@@ -219,3 +219,7 @@ async def test_a_comp1_is_answered_in_5_working_days(
     )
     assert case["confidentiality"] == "standard"
     assert confidential["confidentiality"] == "restricted"
+    # Without a final reply in 6 weeks the prisoner may go to the Ombudsman: to 14 May.
+    found = await deadlines(client, tenant, case["id"])
+    assert due(found, "ombudsman_without_reply") == end_of(date(2026, 5, 14), LONDON)
+    assert found["ombudsman_without_reply"]["watched"] is False

@@ -399,3 +399,20 @@ def test_a_jurisdiction_the_plugin_does_not_know_gets_nothing() -> None:
     assert plugins.prisons.querela_register_risk_flags(view, case) == ()
     assert plugins.prisons.querela_register_confidentiality_minimums(view, case) == ()
     assert plugins.prisons.querela_register_excluded_staff(view, case) == ()
+
+
+@pytest.mark.parametrize(
+    ("form", "met_by"), [("comp1", ("appeal_response",)), ("comp2", ("final_response",))]
+)
+def test_after_6_weeks_without_a_final_reply_the_prisoner_may_go_to_the_ombudsman(
+    form: str, met_by: tuple[str, ...]
+) -> None:
+    # Received Thursday 2 April 2026: 6 weeks -> the end of Thursday 14 May (London).
+    rule = deadlines(ew_tenant(), case_view(london(2026, 4, 2, 10), form=form))[
+        "ombudsman_without_reply"
+    ]
+
+    assert rule.due_at == end_of(date(2026, 5, 14), LONDON)
+    assert not rule.watched  # the prisoner's route: shown, never chased
+    assert tuple(rule.met_by) == met_by  # met by the final reply only
+    assert "Prisons and Probation Ombudsman" in rule.label

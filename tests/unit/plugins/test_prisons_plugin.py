@@ -85,6 +85,7 @@ US = {
     "emergency": ("boolean", True, STAFF_CHANNELS, False),
     "victim_agrees": ("boolean", True, STAFF_CHANNELS, False),
     "sensitive": ("boolean", True, STAFF_CHANNELS, False),
+    "informal_resolution": ("choice", True, STAFF_CHANNELS, False),
     "grievance_type": ("choice", False, set(), False),
 }
 ENGLAND_WALES = {
@@ -550,3 +551,31 @@ def test_a_prea_report_is_watched_too_and_other_grievances_are_not(
 
     assert bool(tasks) is watched
     assert ("retaliation_watch" in codes) is watched
+
+
+# -- a BOP Request's own rules -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param({"informal_resolution": "not_attempted"}, {"no_informal_resolution"},
+                     id="bp8-skipped"),
+        pytest.param({"informal_resolution": "attempted"}, set(), id="bp8-tried"),
+        pytest.param({"informal_resolution": "not_required"}, set(), id="bp8-waived"),
+        pytest.param({"filed_by": "family"}, {"filed_for_another"}, id="someone-else"),
+        pytest.param({"filed_by": "self"}, set(), id="own"),
+        # PREA: no informal step (115.52(b)(3)), third parties may file (115.52(e)).
+        pytest.param({"prea": True, "informal_resolution": "not_attempted", "filed_by": "family",
+                      "victim_agrees": True}, set(), id="prea"),
+        # A sensitive Request goes straight to the region (542.14(d)(1)).
+        pytest.param({"sensitive": True, "informal_resolution": "not_attempted"}, set(),
+                     id="sensitive"),
+    ],
+)  # fmt: skip
+def test_a_request_should_follow_informal_resolution_and_be_the_inmates_own(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    found = set(flags(us(), case_view(**fields))) & {"no_informal_resolution", "filed_for_another"}
+
+    assert found == expected
