@@ -34,6 +34,7 @@ from core.sdk import (
     ReportDefinition,
     ReportOutput,
     RequiredContent,
+    RetentionMinimum,
     RiskFlag,
     RouteSuggestion,
     SettingField,
@@ -168,6 +169,20 @@ def querela_register_follow_up_tasks(  # type: ignore[empty-body]
     tenant. ``case``: the case. Returns: tasks, added to the case's investigation
     tasks with no owner (the case's handler takes them). Calling mode: all results
     are collected.
+    """
+
+
+@hookspec
+def querela_register_retention_minimum(
+    tenant: TenantView, case: CaseView
+) -> RetentionMinimum | None:
+    """How long the case must be kept after closing at least, if the plugin's rules say.
+
+    E.g. a safeguarding concern kept for 75 years. Fires: when a case is registered.
+    ``tenant``: the tenant. ``case``: the case. Returns: a minimum, or None. The
+    longest of all plugins' minimums is kept with the case (None days: for good);
+    the tenant's retention periods and the purge never go below it.
+    Calling mode: all results are collected.
     """
 
 

@@ -31,6 +31,7 @@ from core.sdk import (
     FollowUpTask,
     IntakeField,
     IntakeSubmission,
+    RetentionMinimum,
     RiskFlag,
     TenantView,
     ValidationIssue,
@@ -156,8 +157,37 @@ class Contributions:
                 {Case.confidentiality: level, Case.confidentiality_floor: level}
             ).where(Case.id == case.id)
         await self.add_tasks(case)
+        await self.keep_at_least(case)
         await self.call("querela_on_case_registered", case=case)
         return level
+
+    async def keep_at_least(self, case: CaseView) -> None:
+        """Keep the longest retention minimum the plugins set on ``case`` with the case."""
+        hook = "querela_register_retention_minimum"
+        minimums = self.items(await self.call(hook, case=case), hook, RetentionMinimum)
+        valid = [
+            (source, m)
+            for source, m in minimums
+            if m.days is None or (isinstance(m.days, int) and m.days >= 0)
+        ]
+        if not valid:
+            return
+        source, longest = max(
+            valid, key=lambda item: float("inf") if item[1].days is None else item[1].days
+        )
+        await Case.update(
+            {
+                Case.retention_floor_days: longest.days,
+                Case.kept_for_good: longest.days is None,
+                Case.retention_reason: longest.reason[:300],
+            }
+        ).where(Case.id == case.id)
+        await audit.record(
+            "case.retention_minimum",
+            actor=f"plugin:{source}",
+            case_id=case.id,
+            detail={"days": longest.days, "reason": longest.reason[:300]},
+        )
 
     async def add_tasks(self, case: CaseView) -> list[str]:
         """Add the follow-up tasks the plugins ask for on ``case``; return their titles.

@@ -214,6 +214,11 @@ class CaseDetail(CaseSummary, kw_only=True):
     deadlines: list[DeadlineOut]
     flags: list[FlagOut]
     links: list[CaseLinkOut]
+    #: Kept at least this many days after closing, whatever the tenant's period, and why
+    #: (a plugin's rule); ``kept_for_good``: never purged.
+    retention_floor_days: int | None = None
+    kept_for_good: bool = False
+    retention_reason: str | None = None
 
 
 class CasePage(msgspec.Struct, kw_only=True):

@@ -621,6 +621,9 @@ async def case_detail(case_id: UUID) -> CaseDetail:
         assignee_staff_id=case["assignee_staff_id"],
         escalated_to_staff_id=case["escalated_to_staff_id"],
         escalation_reason=case["escalation_reason"],
+        retention_floor_days=case["retention_floor_days"],
+        kept_for_good=case["kept_for_good"],
+        retention_reason=case["retention_reason"],
         parties=[
             PartyOut(
                 id=p["id"],

@@ -62,6 +62,11 @@ class Case(TenantScoped, Table, tablename="cases"):
     #: The supervisor the case was last escalated to, and why.
     escalated_to_staff_id = UUID(null=True, default=None)
     escalation_reason = Text(null=True, default=None)
+    #: Days after closing the case is kept at least, whatever the tenant's period, and why
+    #: (a plugin's rule, e.g. safeguarding records); ``kept_for_good``: never purged.
+    retention_floor_days = Integer(null=True, default=None)
+    kept_for_good = Boolean(default=False)
+    retention_reason = Varchar(length=300, null=True, default=None)
 
 
 class Party(TenantScoped, Table, tablename="party"):

@@ -64,28 +64,37 @@ RETRY_LATER = timedelta(minutes=5)
 #: under each category's own period ($1 categories, $2 their days), then under the
 #: default ($4 days, NULL: for good) every case whose category has no period of its
 #: own ($3: every category that has one, null or not). $5 is now, $6 the most wanted.
+#: A case's own minimum (``retention_floor_days``, ``kept_for_good``) keeps it longer.
 _EXPIRED = """
 WITH rule (category, days) AS (SELECT * FROM unnest($1::text[], $2::int[]))
-SELECT e.id, e.reference, e.closed_at, r.days, true AS by_category
+SELECT e.id, e.reference, e.closed_at, greatest(r.days, e.floor) AS days, true AS by_category
 FROM rule r CROSS JOIN LATERAL (
-    SELECT c.id, c.reference, c.closed_at FROM cases c
+    SELECT c.id, c.reference, c.closed_at, c.retention_floor_days AS floor FROM cases c
     WHERE c.status = 'closed' AND c.category = r.category
       AND c.closed_at <= $5::timestamptz - make_interval(days => r.days)
+      AND NOT c.kept_for_good
+      AND (c.retention_floor_days IS NULL
+           OR c.closed_at <= $5::timestamptz - make_interval(days => c.retention_floor_days))
       AND NOT EXISTS (SELECT 1 FROM legal_hold h
                       WHERE h.case_id = c.id AND h.released_at IS NULL)
     ORDER BY c.closed_at LIMIT $6
 ) e
 UNION ALL
-(SELECT c.id, c.reference, c.closed_at, $4::int, false FROM cases c
+(SELECT c.id, c.reference, c.closed_at, greatest($4::int, c.retention_floor_days), false
+ FROM cases c
  WHERE $4::int IS NOT NULL AND c.status = 'closed'
    AND (c.category IS NULL OR c.category <> ALL($3::text[]))
    AND c.closed_at <= $5::timestamptz - make_interval(days => $4::int)
+   AND NOT c.kept_for_good
+   AND (c.retention_floor_days IS NULL
+        OR c.closed_at <= $5::timestamptz - make_interval(days => c.retention_floor_days))
    AND NOT EXISTS (SELECT 1 FROM legal_hold h WHERE h.case_id = c.id AND h.released_at IS NULL)
  ORDER BY c.closed_at LIMIT $6)
 ORDER BY closed_at, id LIMIT $6
 """
 
-#: When the first of the closed cases no hold keeps runs out, by the same rules.
+#: When the first of the closed cases no hold keeps runs out, by the same rules. Cases
+#: with a minimum of their own are few: their expiry is worked out one by one.
 _NEXT_EXPIRY = """
 WITH rule (category, days) AS (SELECT * FROM unnest($1::text[], $2::int[]))
 SELECT min(expires) FROM (
@@ -93,6 +102,7 @@ SELECT min(expires) FROM (
     FROM rule r CROSS JOIN LATERAL (
         SELECT c.closed_at FROM cases c
         WHERE c.status = 'closed' AND c.category = r.category AND c.closed_at IS NOT NULL
+          AND c.retention_floor_days IS NULL AND NOT c.kept_for_good
           AND NOT EXISTS (SELECT 1 FROM legal_hold h
                           WHERE h.case_id = c.id AND h.released_at IS NULL)
         ORDER BY c.closed_at LIMIT 1
@@ -101,9 +111,23 @@ SELECT min(expires) FROM (
     (SELECT c.closed_at + make_interval(days => $4::int) FROM cases c
      WHERE $4::int IS NOT NULL AND c.status = 'closed' AND c.closed_at IS NOT NULL
        AND (c.category IS NULL OR c.category <> ALL($3::text[]))
+       AND c.retention_floor_days IS NULL AND NOT c.kept_for_good
        AND NOT EXISTS (SELECT 1 FROM legal_hold h
                        WHERE h.case_id = c.id AND h.released_at IS NULL)
      ORDER BY c.closed_at LIMIT 1)
+    UNION ALL
+    (SELECT c.closed_at + make_interval(days => greatest(c.retention_floor_days, p.days))
+     FROM cases c
+     CROSS JOIN LATERAL (
+        SELECT CASE WHEN c.category = ANY($3::text[])
+                    THEN (SELECT r.days FROM rule r WHERE r.category = c.category)
+                    ELSE $4::int END AS days
+     ) p
+     WHERE c.retention_floor_days IS NOT NULL AND NOT c.kept_for_good
+       AND c.status = 'closed' AND c.closed_at IS NOT NULL
+       AND p.days IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM legal_hold h
+                       WHERE h.case_id = c.id AND h.released_at IS NULL))
 ) next
 """
 

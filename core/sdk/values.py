@@ -182,6 +182,17 @@ class RiskFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionMinimum:
+    """How long a case must be kept after it is closed, at least, whatever the tenant's period.
+
+    E.g. safeguarding records, which churches keep for decades. ``days`` None: for good.
+    """
+
+    days: int | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class FollowUpTask:
     """Work a rule asks for on a case after it is registered, e.g. a retaliation check."""
 
