@@ -223,3 +223,27 @@ async def test_a_comp1_is_answered_in_5_working_days(
     found = await deadlines(client, tenant, case["id"])
     assert due(found, "ombudsman_without_reply") == end_of(date(2026, 5, 14), LONDON)
     assert found["ombudsman_without_reply"]["watched"] is False
+
+
+async def test_an_emergency_naming_a_supervisor_pages_the_others_and_never_them(
+    client: httpx.AsyncClient, tenant: TenantHandle, installed: None
+) -> None:
+    await custody(tenant, "us")
+    officer = await tenant.add_staff(("handler", "supervisor"))
+    duty = await tenant.add_staff(("supervisor",))
+
+    case = await file(
+        client,
+        tenant,
+        datetime(2026, 3, 6, 14, tzinfo=UTC),
+        prea=True,
+        emergency=True,
+        staff_named=officer.email,
+    )
+
+    def pages(notices: httpx.Response) -> list[dict[str, Any]]:
+        assert notices.status_code == 200, notices.text
+        return [n for n in notices.json()["items"] if case["reference"] in str(n)]
+
+    assert pages(await client.get("/api/v1/notifications", headers=on(tenant, duty)))
+    assert pages(await client.get("/api/v1/notifications", headers=on(tenant, officer))) == []

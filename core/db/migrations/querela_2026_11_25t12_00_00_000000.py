@@ -1,8 +1,13 @@
-"""Retention minimums a plugin sets on a case (e.g. safeguarding records kept for decades).
+"""Retention minimums a plugin sets on a case; no page or breach notice to excluded staff.
 
 The purge keeps a case for the longer of the tenant's period and its own minimum;
 a case kept for good is never purged. Few cases carry one, so the next expiry of
 those is computed apart from the rest.
+
+``querela_case_supervisors`` (who is paged about a case, and told of its breaches)
+now leaves out the staff excluded from the case: the officer a PREA grievance
+names, or the cleric a safeguarding concern is about, is never told of it, even
+as a supervisor of its team.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -11,7 +16,7 @@ from core.db.migration_sql import execute_script
 
 ID = "2026-11-25T12:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "retention minimums"
+DESCRIPTION = "retention minimums, supervisors without excluded staff"
 
 SQL = """
 ALTER TABLE cases
@@ -20,6 +25,31 @@ ALTER TABLE cases
     ADD COLUMN retention_reason varchar(300);
 CREATE INDEX cases_retention_floor ON cases (tenant_id, closed_at)
     WHERE retention_floor_days IS NOT NULL OR kept_for_good;
+
+CREATE OR REPLACE FUNCTION querela_case_supervisors(target uuid)
+    RETURNS TABLE (staff_id uuid, email text)
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+        SELECT s.id, s.email::text
+        FROM cases c
+        JOIN team_member m ON m.team_id = c.team_id AND m.role = 'supervisor' AND NOT m.absent
+        JOIN staff_member s ON s.id = m.staff_id AND s.active
+        WHERE c.id = target
+          AND NOT EXISTS (SELECT 1 FROM case_exclusion x
+                          WHERE x.case_id = target AND x.staff_id = s.id
+                            AND x.overridden_at IS NULL)
+        ORDER BY m.id;
+    IF NOT FOUND THEN
+        RETURN QUERY
+            SELECT s.id, s.email::text FROM staff_member s
+            WHERE s.active AND 'supervisor' = ANY(s.roles)
+              AND NOT EXISTS (SELECT 1 FROM case_exclusion x
+                              WHERE x.case_id = target AND x.staff_id = s.id
+                                AND x.overridden_at IS NULL)
+            ORDER BY s.id;
+    END IF;
+END $$;
 """
 
 
