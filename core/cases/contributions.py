@@ -38,6 +38,8 @@ from core.sdk import (
 )
 
 T = TypeVar("T")
+#: The channel of the public complaint form.
+PUBLIC_CHANNEL = "web"
 
 
 @dataclass(slots=True)
@@ -259,6 +261,7 @@ class Contributions:
                     deemed_denial=bool(rule.deemed_denial),
                     max_extension_days=_limit(rule.max_extension_days),
                     max_extensions=_limit(rule.max_extensions),
+                    met_by_fields=[str(name)[:60] for name in rule.met_by_fields],
                 )
             )
             added.append(rule.kind)
@@ -326,6 +329,11 @@ def _checked_fields(specs: Sequence[IntakeField], submission: IntakeSubmission) 
             if spec.required and applies and spec.at_intake:
                 raise InvalidInput(f"fields.{spec.name}", "is required")
             continue
+        # The public form sets only what it asks: it must not name the member of staff to
+        # keep off a case, nor record what staff record. Staff, who enter what arrives by
+        # any channel, may record a field on a channel that does not ask it.
+        if submission.channel == PUBLIC_CHANNEL and not (applies and spec.at_intake):
+            raise InvalidInput(f"fields.{spec.name}", "is not asked on the public form")
         clean[spec.name] = checked_value(
             f"fields.{spec.name}", spec.type, value, choices=spec.choices
         )

@@ -148,6 +148,8 @@ class DeadlineOut(msgspec.Struct, kw_only=True):
     #: Kinds of letter that meet it when one goes out before it is due
     #: (e.g. ``holding_response``).
     met_by: list[str] = msgspec.field(default_factory=list)
+    #: Fields of the case whose recording meets it (e.g. the day a referral was made).
+    met_by_fields: list[str] = msgspec.field(default_factory=list)
     #: Passing it unmet counts as a denial at its level: the next level may be appealed to.
     deemed_denial: bool = False
     #: The most days in all, and the most times, it may be extended (None: no limit).

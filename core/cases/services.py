@@ -55,6 +55,7 @@ from core.cases.views import (
 from core.crypto.fields import seal_with
 from core.crypto.keyring import keyring
 from core.db.rows import as_structs
+from core.deadlines.services import meet_by_fields as deadlines_by_fields
 from core.deadlines.services import register_deadlines
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.escrow import services as escrow
@@ -204,6 +205,7 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
     if contributions.plugins.enabled:
         await contributions.apply_to(await case_view(case_id))
     await register_deadlines(case_id)
+    await deadlines_by_fields(case_id, fields)  # a referral already made when it is registered
     await routing.route_case(case_id, actor)
     await contributions.record_failures(case_id)
     await emit("case.registered", case_id, {"reference": reference, "channel": new.channel})
@@ -473,8 +475,10 @@ async def update_case(
     if changes.severity is not None:
         values[Case.severity] = changes.severity
     changed_fields: list[str] = []
+    merged: dict[str, Any] = {}
     if changes.fields:
-        values[Case.fields] = json.dumps(await _changed_fields(case_id, changes.fields))
+        merged = await _changed_fields(case_id, changes.fields)
+        values[Case.fields] = json.dumps(merged)
         changed_fields = sorted(changes.fields)
     if not values:
         raise InvalidInput("body", "names no field to change")
@@ -487,6 +491,7 @@ async def update_case(
     )
     if not updated:
         raise Conflict(f"the case has changed since version {changes.version}; reload it")
+    met = await deadlines_by_fields(case_id, {k: merged.get(k) for k in changed_fields})
     await audit.record(
         "case.updated",
         actor=actor,
@@ -495,6 +500,7 @@ async def update_case(
             "fields": sorted(c._meta.name for c in values if c is not Case.updated_at),
             # Names only: a value may be personal.
             **({"plugin_fields": changed_fields} if changed_fields else {}),
+            **({"deadlines_met": met} if met else {}),
         },
     )
     return await case_detail(case_id)

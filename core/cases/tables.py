@@ -146,6 +146,8 @@ class Deadline(TenantScoped, Table, tablename="deadline"):
     watched = Boolean(default=True)
     #: Kinds of letter that meet it when one goes out before it is due.
     met_by = Array(base_column=Varchar(length=40), default=[])
+    #: Fields of the case whose recording meets it (e.g. the day a referral was made).
+    met_by_fields = Array(base_column=Varchar(length=60), default=[])
     #: The level it belongs to (0: the first answer; n: appeal level n).
     level = Integer(default=0)
     #: Passing it unmet may be taken as a denial at that level (the next may be appealed to).

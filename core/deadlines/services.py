@@ -96,6 +96,27 @@ async def mark_met(case_id: UUID, kind: str) -> bool:
     return bool(met)
 
 
+async def meet_by_fields(case_id: UUID, fields: dict[str, Any]) -> list[str]:
+    """Meet the case's open deadlines that recording one of ``fields`` (with a value) meets.
+
+    Returns the kinds met, e.g. a referral deadline once the day it was made is recorded.
+    """
+    named = [name for name, value in fields.items() if value not in (None, "", [], {})]
+    if not named:
+        return []
+    rows = await Deadline.raw(
+        """
+        UPDATE deadline SET met_at = {}
+         WHERE case_id = {} AND met_at IS NULL AND met_by_fields && {}::varchar[]
+        RETURNING kind
+        """,
+        clock.now(),
+        case_id,
+        named,
+    )
+    return sorted(row["kind"] for row in rows)
+
+
 async def meet_by_letter(case_id: UUID, kind: str) -> list[str]:
     """Mark met the case's deadlines a letter of ``kind`` meets, if they are not yet due.
 

@@ -4,8 +4,14 @@ Everything here is a stable, versioned surface (see ``adr/0001-compatibility.md`
 names are only ever added within a major version of ``SDK_VERSION``.
 """
 
-from core.sdk.calendar import BusinessCalendar, add_calendar_days, add_months, add_weeks
-from core.sdk.fields import choices_of, date_field, translated
+from core.sdk.calendar import (
+    BusinessCalendar,
+    add_calendar_days,
+    add_months,
+    add_weeks,
+    require_zone,
+)
+from core.sdk.fields import choices_of, date_field, ticked, translated
 from core.sdk.markers import PROJECT, hookimpl
 from core.sdk.reports import Counts, long_date, report_period
 from core.sdk.values import (
@@ -83,5 +89,7 @@ __all__ = [
     "hookimpl",
     "long_date",
     "report_period",
+    "require_zone",
+    "ticked",
     "translated",
 ]

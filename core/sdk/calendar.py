@@ -94,3 +94,9 @@ def add_weeks(day: date, weeks: int) -> date:
 def add_calendar_days(day: date, days: int) -> date:
     """The date ``days`` calendar days after ``day``."""
     return day + timedelta(days=days)
+
+
+def require_zone(moment: datetime, name: str = "received_at") -> None:
+    """Refuse a time without a time zone: a rule counts its days where the organisation is."""
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} needs a time zone")

@@ -41,3 +41,8 @@ def date_field(fields: Mapping[str, Any], name: str) -> date | None:
         except ValueError:
             return None
     return None
+
+
+def ticked(source: Any, name: str) -> bool:
+    """Whether the boolean field ``name`` of a case or a submission (``.fields``) is true."""
+    return source.fields.get(name) is True

@@ -135,6 +135,9 @@ class DeadlineRule:
     max_extension_days: int | None = None
     #: How many times it may be extended (None: no limit), e.g. once under 542.18.
     max_extensions: int | None = None
+    #: Fields whose recording meets it, when no letter does: e.g. the date a referral
+    #: to the police was made (``referred_statutory_on``).
+    met_by_fields: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)

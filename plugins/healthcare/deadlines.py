@@ -28,7 +28,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.sdk import BusinessCalendar, add_calendar_days, add_months
+from core.sdk import BusinessCalendar, add_calendar_days, add_months, require_zone
 
 #: NHS "working days": England's, with its bank holidays, Good Friday and Christmas Day.
 ENGLAND_WORKING_DAYS = BusinessCalendar("GB", "ENG", timezone="Europe/London")
@@ -46,14 +46,9 @@ ACCOUNTING_RESPONSE_DAYS = 60
 ACCOUNTING_EXTENSION_DAYS = 30
 
 
-def _require_zone(moment: datetime, name: str = "received_at") -> None:
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone")
-
-
 def london_date(moment: datetime) -> date:
     """The date of ``moment`` in London, where the NHS regulations' days are counted."""
-    _require_zone(moment)
+    require_zone(moment)
     return moment.astimezone(LONDON).date()
 
 
@@ -120,7 +115,7 @@ def days_after_receipt(
     With ``roll_forward``, a last day that is a weekend day or a federal holiday
     moves to the next business day; federal rules themselves do not move it.
     """
-    _require_zone(received_at)
+    require_zone(received_at)
     last = add_calendar_days(calendar.local_date(received_at), days)
     if roll_forward:
         last = calendar.roll_forward(last)
@@ -138,7 +133,7 @@ def grievance_response_due(
 
 def expedited_response_due(received_at: datetime) -> datetime:
     """24 hours after receipt, to the minute (42 CFR 422.564(f), 423.564(f))."""
-    _require_zone(received_at)
+    require_zone(received_at)
     return received_at + timedelta(hours=EXPEDITED_HOURS)
 
 
@@ -164,6 +159,6 @@ def extended(due_at: datetime, days: int, timezone: str) -> datetime:
     the core's extension: a grievance due 5 April 2026 extended by 14 days ->
     end of 19 April; an accounting due 3 April by 30 days -> end of 3 May.
     """
-    _require_zone(due_at, "due_at")
+    require_zone(due_at, "due_at")
     calendar = us_calendar(timezone)
     return calendar.end_of_day(add_calendar_days(calendar.local_date(due_at), days))

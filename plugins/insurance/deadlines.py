@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from core.sdk import BusinessCalendar, add_months, add_weeks
+from core.sdk import BusinessCalendar, add_months, add_weeks, require_zone
 
 #: FCA "business day": not a weekend or a bank holiday in England and Wales.
 ENGLAND_AND_WALES = BusinessCalendar("GB", "ENG", timezone="Europe/London")
@@ -26,11 +26,6 @@ FOS_EVENT_YEARS = 6
 FOS_AWARENESS_YEARS = 3
 
 
-def _require_zone(moment: datetime, name: str = "received_at") -> None:
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone")
-
-
 def counted_receipt_day(
     received_at: datetime, calendar: BusinessCalendar, out_of_hours: bool
 ) -> date:
@@ -39,7 +34,7 @@ def counted_receipt_day(
     With ``out_of_hours`` on, a complaint arriving from close of business onwards,
     or on a non-business day, counts as received on the next business day.
     """
-    _require_zone(received_at)
+    require_zone(received_at)
     local = received_at.astimezone(calendar.zone)
     day = local.date()
     if not out_of_hours:
@@ -58,7 +53,7 @@ def src_due(received_at: datetime, calendar: BusinessCalendar, out_of_hours: boo
 
 def final_response_due(received_at: datetime) -> datetime:
     """The end of the day 8 weeks after the day of receipt, London time (DISP 1.6.2R)."""
-    _require_zone(received_at)
+    require_zone(received_at)
     received = received_at.astimezone(LONDON).date()
     return ENGLAND_AND_WALES.end_of_day(add_weeks(received, FINAL_RESPONSE_WEEKS))
 
@@ -77,7 +72,7 @@ def fos_referral_due(answered_at: datetime) -> datetime:
     The six months of DISP 2.8.2R run from the final response or the summary
     resolution communication, whichever the case was answered with.
     """
-    _require_zone(answered_at, "answered_at")
+    require_zone(answered_at, "answered_at")
     answered = answered_at.astimezone(LONDON).date()
     return ENGLAND_AND_WALES.end_of_day(fos_referral_by(answered))
 

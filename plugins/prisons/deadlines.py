@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.sdk import BusinessCalendar, add_calendar_days, add_months
+from core.sdk import BusinessCalendar, add_calendar_days, add_months, require_zone
 
 #: England and Wales working days (they share their bank holidays), London time.
 ENGLAND_AND_WALES = BusinessCalendar("GB", "ENG", timezone="Europe/London")
@@ -45,11 +45,6 @@ OMBUDSMAN_MONTHS = 3
 OMBUDSMAN_NO_REPLY_WEEKS = 6
 
 
-def _require_zone(moment: datetime, name: str = "received_at") -> None:
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone")
-
-
 def us_calendar(timezone: str) -> BusinessCalendar:
     """US federal business days in the tenant's time zone, for the roll-forward option."""
     return BusinessCalendar("US", timezone=timezone)
@@ -57,7 +52,7 @@ def us_calendar(timezone: str) -> BusinessCalendar:
 
 def local_date(moment: datetime, timezone: str) -> date:
     """The date of ``moment`` in ``timezone``, where the US rules' days are counted."""
-    _require_zone(moment)
+    require_zone(moment)
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
@@ -92,7 +87,7 @@ def prea_decision_due(
 
 def emergency_initial_response_due(received_at: datetime) -> datetime:
     """48 hours after receipt, to the minute (115.52(f)(2)): 6 March 14:00 -> 8 March 14:00."""
-    _require_zone(received_at)
+    require_zone(received_at)
     # Elapsed hours: added in UTC, so a change of clocks between does not shift them.
     return received_at.astimezone(UTC) + timedelta(hours=EMERGENCY_INITIAL_HOURS)
 
@@ -125,7 +120,7 @@ def bop_filing_window_ends(incident: date) -> date:
 
 def london_date(moment: datetime, name: str = "received_at") -> date:
     """The date of ``moment`` in London, where the framework's working days are counted."""
-    _require_zone(moment, name)
+    require_zone(moment, name)
     return moment.astimezone(LONDON).date()
 
 

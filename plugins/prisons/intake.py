@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from core.sdk import CaseView, IntakeField, IntakeSubmission, ValidationIssue, date_field
+from core.sdk import CaseView, IntakeField, IntakeSubmission, ValidationIssue, date_field, ticked
 from plugins.prisons.fields import field, translated
 
 INMATE_NUMBER = "inmate_number"
@@ -537,11 +537,6 @@ def intake_fields(jurisdiction: str) -> tuple[IntakeField, ...]:
 
 
 # -- reading the answers -----------------------------------------------------------------------
-
-
-def ticked(source: CaseView | IntakeSubmission, name: str) -> bool:
-    """Whether the boolean field ``name`` is recorded as true."""
-    return source.fields.get(name) is True
 
 
 def is_emergency(case: CaseView) -> bool:

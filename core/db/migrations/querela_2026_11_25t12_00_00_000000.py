@@ -1,4 +1,4 @@
-"""Retention minimums a plugin sets on a case; no page or breach notice to excluded staff.
+"""Retention minimums; deadlines met by a recorded fact; no page to excluded staff.
 
 The purge keeps a case for the longer of the tenant's period and its own minimum;
 a case kept for good is never purged. Few cases carry one, so the next expiry of
@@ -8,6 +8,9 @@ those is computed apart from the rest.
 now leaves out the staff excluded from the case: the officer a PREA grievance
 names, or the cleric a safeguarding concern is about, is never told of it, even
 as a supervisor of its team.
+
+A deadline may be met by recording a field (``met_by_fields``): the safeguarding
+referral is met when staff record the day it was made.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -23,6 +26,9 @@ ALTER TABLE cases
     ADD COLUMN retention_floor_days integer CHECK (retention_floor_days >= 0),
     ADD COLUMN kept_for_good boolean NOT NULL DEFAULT false,
     ADD COLUMN retention_reason varchar(300);
+-- A deadline met by recording a fact on the case (a referral made), not by a letter.
+ALTER TABLE deadline ADD COLUMN met_by_fields varchar(60)[] NOT NULL DEFAULT '{}';
+
 CREATE INDEX cases_retention_floor ON cases (tenant_id, closed_at)
     WHERE retention_floor_days IS NOT NULL OR kept_for_good;
 
