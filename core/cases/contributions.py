@@ -126,12 +126,60 @@ class Contributions:
     async def apply_to(self, case: CaseView) -> str:
         """Store deadlines and flags the plugins set for ``case``; return its confidentiality."""
         await self.add_deadlines(case, "querela_register_deadlines")
-        risks = self.items(
-            await self.call("querela_register_risk_flags", case=case),
-            "querela_register_risk_flags",
-            RiskFlag,
-        )
+        await self.raise_flags(case)
+        level = await self.raise_confidentiality(case)
+        await self.add_tasks(case)
+        await self.keep_at_least(case)
+        await self.call("querela_on_case_registered", case=case)
+        return level
+
+    async def reconsider(self, case: CaseView) -> list[RiskFlag]:
+        """Ask the plugins again after staff recorded facts on ``case``; the flags raised now.
+
+        A flag already open on the case is not raised twice; confidentiality only rises.
+        """
+        raised = await self.raise_flags(case, only_new=True)
+        await self.raise_confidentiality(case)
+        return raised
+
+    async def raise_flags(self, case: CaseView, *, only_new: bool = False) -> list[RiskFlag]:
+        """Flag ``case`` with what the plugins see in it.
+
+        ``only_new``: a flag already open is not raised again, and an open notice a
+        plugin no longer raises is cleared (e.g. "out of time" once permission is
+        recorded); a page stays until a person clears it.
+        """
+        hook = "querela_register_risk_flags"
+        outcome = await self.call(hook, case=case)
+        risks = self.items(outcome, hook, RiskFlag)
+        open_now: set[tuple[str, str]] = set()
+        if only_new:
+            rows = await CaseFlag.select(
+                CaseFlag.id, CaseFlag.source, CaseFlag.code, CaseFlag.urgency
+            ).where(
+                (CaseFlag.case_id == case.id)
+                & (CaseFlag.kind == "risk")
+                & CaseFlag.cleared_at.is_null()
+            )
+            open_now = {(row["source"], row["code"]) for row in rows}
+            answered = {name for name, _ in outcome.results}
+            still = {(source, risk.code) for source, risk in risks}
+            for row in rows:
+                gone = (row["source"], row["code"]) not in still
+                if gone and row["urgency"] == "notice" and row["source"] in answered:
+                    await CaseFlag.update({CaseFlag.cleared_at: datetime.now(UTC)}).where(
+                        CaseFlag.id == row["id"]
+                    )
+                    await audit.record(
+                        "case.flag_cleared",
+                        actor=f"plugin:{row['source']}",
+                        case_id=case.id,
+                        detail={"code": row["code"], "why": "no longer raised"},
+                    )
+        raised: list[RiskFlag] = []
         for source, risk in risks:
+            if (source, risk.code) in open_now:
+                continue
             await self._flag(case.id, "risk", source, risk.code, risk.message, risk.urgency)
             await audit.record(
                 "case.risk_flagged",
@@ -139,11 +187,13 @@ class Contributions:
                 case_id=case.id,
                 detail={"code": risk.code, "urgency": risk.urgency},
             )
-        minimums = self.items(
-            await self.call("querela_register_confidentiality_minimums", case=case),
-            "querela_register_confidentiality_minimums",
-            ConfidentialityMinimum,
-        )
+            raised.append(risk)
+        return raised
+
+    async def raise_confidentiality(self, case: CaseView) -> str:
+        """Raise ``case`` to the highest minimum its plugins set (and its floor with it)."""
+        hook = "querela_register_confidentiality_minimums"
+        minimums = self.items(await self.call(hook, case=case), hook, ConfidentialityMinimum)
         level = case.confidentiality
         for source, minimum in minimums:
             if CONFIDENTIALITY_ORDER.index(minimum.level) > CONFIDENTIALITY_ORDER.index(level):
@@ -158,9 +208,6 @@ class Contributions:
             await Case.update(
                 {Case.confidentiality: level, Case.confidentiality_floor: level}
             ).where(Case.id == case.id)
-        await self.add_tasks(case)
-        await self.keep_at_least(case)
-        await self.call("querela_on_case_registered", case=case)
         return level
 
     async def keep_at_least(self, case: CaseView) -> None:

@@ -62,7 +62,7 @@ from core.escrow import services as escrow
 from core.escrow.services import escrowed
 from core.ids import uuid7
 from core.lifecycle.policy import current_policy
-from core.notify.paging import page_risk_flags
+from core.notify.paging import page_risk_flags, page_supervisors
 from core.routing import services as routing
 from core.sdk import CaseView, IntakeSubmission, PartyView
 from core.taxonomy.services import check_category
@@ -492,6 +492,8 @@ async def update_case(
     if not updated:
         raise Conflict(f"the case has changed since version {changes.version}; reload it")
     met = await deadlines_by_fields(case_id, {k: merged.get(k) for k in changed_fields})
+    if changed_fields:
+        await _reconsider(case_id, actor)
     await audit.record(
         "case.updated",
         actor=actor,
@@ -504,6 +506,40 @@ async def update_case(
         },
     )
     return await case_detail(case_id)
+
+
+async def _reconsider(case_id: UUID, actor: str) -> None:
+    """Ask the tenant's plugins again about a case whose recorded facts changed.
+
+    A new flag is raised (and paged if it asks), confidentiality may rise, and
+    whoever the case is now about is excluded from it, and taken off it if they
+    held it: staff often learn whom a concern is about after it came in.
+    """
+    contributions = await Contributions.of_tenant()
+    if not contributions.plugins.enabled:
+        return
+    view = await case_view(case_id)
+    for flag in await contributions.reconsider(view):
+        if flag.urgency == "page":
+            await page_supervisors(
+                case_id,
+                reference=view.reference,
+                code=flag.code,
+                message=flag.message,
+                actor=actor,
+            )
+    excluded = await routing.excluded_staff(case_id, contributions)
+    await access.record_exclusions(case_id, excluded)
+    holder = await Case.select(Case.assignee_staff_id).where(Case.id == case_id).first()
+    if holder is not None and holder["assignee_staff_id"] in excluded:
+        await Case.update({Case.assignee_staff_id: None}).where(Case.id == case_id)
+        await audit.record(
+            "case.unassigned",
+            actor=actor,
+            case_id=case_id,
+            detail={"reason": excluded[holder["assignee_staff_id"]][:300]},
+        )
+    await contributions.record_failures(case_id)
 
 
 async def _changed_fields(case_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:

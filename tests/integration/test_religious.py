@@ -382,3 +382,48 @@ async def test_the_public_form_cannot_name_whom_to_keep_off_a_case(
     for refused, field in ((named, "accused_staff"), (recorded, "serious_incident")):
         assert refused.status_code == 400, refused.text
         assert refused.json()["extra"][0]["key"] == f"fields.{field}"
+
+
+async def test_facts_recorded_later_are_acted_on_as_if_known_at_the_start(
+    client: httpx.AsyncClient, tenant: TenantHandle, installed: None
+) -> None:
+    await church(tenant)
+    accused = await tenant.add_staff(("handler",))
+    made = await concern(
+        client, tenant, london(3, 15), concern_type="clergy_conduct", misconduct_date="2025-03-15"
+    )
+    assert "out_of_time" in flags(made)
+    given = await client.post(
+        f"/api/v1/cases/{made['id']}/assign",
+        json={"staff_email": accused.email},
+        headers=tenant.headers,
+    )
+    assert given.status_code == 200, given.text
+    assert (await client.get(f"/api/v1/cases/{made['id']}", headers=on(tenant, accused))).is_success
+
+    # Staff learn whom it is about, that permission to bring it late was granted, and that
+    # someone is in danger.
+    current = (await client.get(f"/api/v1/cases/{made['id']}", headers=tenant.headers)).json()
+    changed = await client.patch(
+        f"/api/v1/cases/{made['id']}",
+        json={
+            "version": current["version"],
+            "fields": {
+                "accused_staff": accused.email,
+                "late_permission": "granted",
+                "immediate_risk": True,
+            },
+        },
+        headers=tenant.headers,
+    )
+
+    assert changed.status_code == 200, changed.text
+    after = changed.json()
+    assert after["assignee_staff_id"] is None  # taken off the person it is about
+    hidden = await client.get(f"/api/v1/cases/{made['id']}", headers=on(tenant, accused))
+    assert hidden.status_code == 404
+    assert "out_of_time" not in flags(after)  # permission recorded: the notice goes
+    assert flags(after).get("immediate_risk") == "page"
+    notices = await client.get("/api/v1/notifications", headers=tenant.headers)
+    assert any(made["reference"] in str(n) for n in notices.json()["items"])
+    assert after["confidentiality"] == "sealed"
