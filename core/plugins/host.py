@@ -60,12 +60,23 @@ class HookFailure:
 
     def describe(self) -> str:
         """A sentence for the staff who see the flag."""
+        if self.error.startswith(f"{UNKNOWN_TEAM}: "):
+            team = self.error.removeprefix(f"{UNKNOWN_TEAM}: ")
+            return (
+                f"Plugin {self.plugin} would send this case to the team '{team}', which this"
+                " organisation does not have: create the team under Teams (or change the"
+                " plugin's settings), then route or assign the case."
+            )
         what = {
             "error": f"failed with {self.error}",
             "timeout": "did not answer in time",
             "quarantined": "was skipped after overrunning shortly before",
         }[self.kind]
         return f"Plugin {self.plugin} {what} during {self.hook}."
+
+
+#: The error of a routing suggestion naming a team the tenant does not have.
+UNKNOWN_TEAM = "UnknownTeam"
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from core.cases.sealed_rows import first_letter, parties_of
 from core.cases.tables import Case, CaseFlag
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import uuid7
-from core.plugins.host import HookFailure
+from core.plugins.host import UNKNOWN_TEAM, HookFailure
 from core.routing import teams
 from core.routing.rules import CaseFacts, Rule, active_rules, matches, unmet
 from core.routing.schemas import (
@@ -341,7 +341,9 @@ async def _by_plugin(contributions: Contributions, case: CaseView) -> Route | No
         team = await Team.select(Team.id).where(Team.name == suggestion.team).first()
         if team is None:
             # A team the tenant does not have is the plugin's mistake, shown on the case.
-            contributions.failures.append(HookFailure(name, hook, "error", "UnknownTeam"))
+            contributions.failures.append(
+                HookFailure(name, hook, "error", f"{UNKNOWN_TEAM}: {suggestion.team[:100]}")
+            )
             continue
         assignee = None
         if suggestion.assignee_email:

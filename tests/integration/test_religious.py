@@ -427,3 +427,29 @@ async def test_facts_recorded_later_are_acted_on_as_if_known_at_the_start(
     notices = await client.get("/api/v1/notifications", headers=tenant.headers)
     assert any(made["reference"] in str(n) for n in notices.json()["items"])
     assert after["confidentiality"] == "sealed"
+
+
+async def test_a_concern_goes_to_the_safeguarding_team_or_says_the_team_is_missing(
+    client: httpx.AsyncClient, tenant: TenantHandle, installed: None
+) -> None:
+    await church(tenant)
+    lead = await tenant.add_staff(("supervisor",))
+    worker = await tenant.add_staff(("handler",))
+    admin = await tenant.add_staff(("tenant-admin",))
+
+    missing = await concern(client, tenant, london(4, 2), concern_type="safeguarding")
+    [notice] = [f for f in missing["flags"] if f["kind"] == "plugin_failure"]
+    assert "the team 'Safeguarding'" in notice["message"]
+    assert "create the team under Teams" in notice["message"]
+
+    team = await client.post(
+        "/api/v1/teams",
+        json={"name": "Safeguarding", "members": [worker.email], "supervisors": [lead.email]},
+        headers=on(tenant, admin),
+    )
+    assert team.status_code == 201, team.text
+    routed = await concern(client, tenant, london(4, 3), concern_type="safeguarding")
+
+    assert routed["team_id"] == team.json()["id"]
+    assert routed["assignee_staff_id"] == str(worker.staff_id)
+    assert not [f for f in routed["flags"] if f["kind"] == "plugin_failure"]
