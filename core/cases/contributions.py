@@ -21,7 +21,13 @@ from core.errors import InvalidInput
 from core.ids import uuid7
 from core.lifecycle.tables import CaseTask
 from core.plugins.fieldvalues import checked_value
-from core.plugins.host import HookFailure, HookOutcome, PluginHost, plugin_host
+from core.plugins.host import (
+    DUPLICATE_DEADLINE,
+    HookFailure,
+    HookOutcome,
+    PluginHost,
+    plugin_host,
+)
 from core.plugins.services import TenantPlugins, tenant_plugins
 from core.sdk import (
     CONFIDENTIALITY_ORDER,
@@ -281,13 +287,18 @@ class Contributions:
             row["kind"]
             for row in await Deadline.select(Deadline.kind).where(Deadline.case_id == case.id)
         }
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         added: list[str] = []
         for source, rule in rules:
-            if rule.due_at.tzinfo is None or rule.kind in seen:
+            if rule.kind in seen:
+                # Two plugins that both set one deadline: the first is kept, and said so.
+                clash = f"{DUPLICATE_DEADLINE}: {rule.kind[:60]} ({seen[rule.kind][:60]})"
+                self.failures.append(HookFailure(source, hook, "error", clash))
+                continue
+            if rule.due_at.tzinfo is None:
                 self.failures.append(HookFailure(source, hook, "error", "InvalidResult"))
                 continue
-            seen.add(rule.kind)
+            seen[rule.kind] = source
             if rule.kind in taken:
                 continue
             await Deadline.insert(

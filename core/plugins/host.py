@@ -67,6 +67,13 @@ class HookFailure:
                 " organisation does not have: create the team under Teams (or change the"
                 " plugin's settings), then route or assign the case."
             )
+        if self.error.startswith(f"{DUPLICATE_DEADLINE}: "):
+            kind, _, first = self.error.removeprefix(f"{DUPLICATE_DEADLINE}: ").partition(" (")
+            return (
+                f"Plugin {self.plugin} sets the deadline '{kind}', which plugin"
+                f" {first.rstrip(')')} already set: the first is kept. Two sector plugins that"
+                " time the same answer rarely belong together; check which the organisation needs."
+            )
         what = {
             "error": f"failed with {self.error}",
             "timeout": "did not answer in time",
@@ -77,6 +84,8 @@ class HookFailure:
 
 #: The error of a routing suggestion naming a team the tenant does not have.
 UNKNOWN_TEAM = "UnknownTeam"
+#: The error of a deadline another plugin already set on the case.
+DUPLICATE_DEADLINE = "DuplicateDeadline"
 
 
 @dataclass(slots=True)
