@@ -148,7 +148,8 @@ class TenantFirings:
             deadline,
             recipients,
             kind="deadline_reminder",
-            subject=f"{deadline['label']} due in {stage.hours} hours",
+            # The time really left: a deadline set close to its due time skips early stages.
+            subject=f"{deadline['label']} due in {time_left(due_at - self.now)}",
             body=f"Case {deadline['reference']}: {deadline['label']} is due at "
             f"{self.local(due_at)}.",
             urgent=False,
@@ -259,6 +260,17 @@ class Roster:
     handlers: list[dict[str, str]]
     #: Webhook endpoints subscribed to breaches.
     endpoints: list[str]
+
+
+def time_left(left: timedelta) -> str:
+    """``left`` in words for a reminder: "40 minutes", "1 hour", "10 hours", "3 days"."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{round(hours / 24)} days"
 
 
 def breach_flag(
