@@ -11,7 +11,15 @@ from core.sdk.calendar import (
     add_weeks,
     require_zone,
 )
-from core.sdk.fields import choices_of, date_field, ticked, translated
+from core.sdk.fields import (
+    PERSONAL_DATA,
+    choices_of,
+    date_field,
+    personal,
+    ticked,
+    translated,
+    translated_field,
+)
 from core.sdk.markers import PROJECT, hookimpl
 from core.sdk.reports import Counts, long_date, report_period
 from core.sdk.values import (
@@ -51,6 +59,7 @@ SDK_VERSION = "1.0"
 
 __all__ = [
     "CONFIDENTIALITY_ORDER",
+    "PERSONAL_DATA",
     "PROJECT",
     "SDK_VERSION",
     "AppealLevel",
@@ -88,8 +97,10 @@ __all__ = [
     "date_field",
     "hookimpl",
     "long_date",
+    "personal",
     "report_period",
     "require_zone",
     "ticked",
     "translated",
+    "translated_field",
 ]

@@ -7,9 +7,9 @@ in any of the core's languages never falls back to a code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from core.sdk import FieldType, IntakeField, choices_of, translated
+from core.sdk import choices_of, translated, translated_field
 
 Words = Mapping[str, str]
 #: The languages besides English every text is given in.
@@ -24,35 +24,5 @@ ORAL_CHANNELS = ("phone", "in_person")
 __all__ = ["choices_of", "field", "translated"]
 
 
-def field(
-    name: str,
-    kind: FieldType,
-    label: str,
-    labels: Words,
-    help: str,
-    helps: Words,
-    *,
-    choice_labels: Mapping[str, Words] | None = None,
-    channels: Sequence[str] = (),
-    sensitive: bool = False,
-    at_intake: bool = True,
-) -> IntakeField:
-    """A field with its translations; a choice field's choices are its English labels' keys.
-
-    ``at_intake=False``: staff record it on the case while handling it; the
-    complaint form never asks for it.
-    """
-    words = dict(choice_labels or {})
-    return IntakeField(
-        name=name,
-        type=kind,
-        label=label,
-        help=help,
-        choices=tuple(words.get("en", {})),
-        channels=tuple(channels),
-        sensitive=sensitive,
-        labels=dict(labels),
-        helps=dict(helps),
-        choice_labels=words,
-        at_intake=at_intake,
-    )
+#: A field with its translations, asked on the ``channels`` given (none: everywhere).
+field = translated_field

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.sdk import FieldType, IntakeField, TaxonomyEntry
+from core.sdk import FieldType, IntakeField, TaxonomyEntry, translated, translated_field
 from plugins.insurance.taxonomy import (
     UK_CAUSES,
     UK_PRODUCTS,
@@ -56,30 +56,17 @@ def _field(
     Each English text comes with its translations (``labels``, ``helps``); a choice
     field's English choice labels are its terms' own, ``choice_words`` the others.
     """
-    choice_labels: dict[str, Words] = {}
-    if entries:
-        choice_labels["en"] = {e.code: e.label for e in entries}
-    for language, words in (choice_words or {}).items():
-        choice_labels[language] = words
-    return IntakeField(
-        name=name,
-        type=kind,
-        label=label,
-        help=help,
-        choices=tuple(e.code for e in entries),
-        labels=labels,
-        helps=helps,
-        choice_labels=choice_labels,
+    english = {"en": {e.code: e.label for e in entries}} if entries else {}
+    return translated_field(
+        name,
+        kind,
+        label,
+        labels,
+        help,
+        helps,
+        choice_labels={**english, **(choice_words or {})},
         at_intake=False,
     )
-
-
-def _translated(codes: Sequence[str], **languages: Sequence[str]) -> dict[str, Words]:
-    """Choice labels by language, each list in the order of ``codes``."""
-    for language, words in languages.items():
-        if len(words) != len(codes):
-            raise ValueError(f"{language}: {len(words)} labels for {len(codes)} choices")
-    return {language: dict(zip(codes, words, strict=True)) for language, words in languages.items()}
 
 
 _RETURN = {"de": "FCA-Beschwerdemeldung", "ru": "отчёт FCA о жалобах", "et": "FCA kaebuste aruanne"}
@@ -101,7 +88,7 @@ PRODUCT_FIELD = _field(
         "et": "Tooterühm, mille all FCA seda kaebust arvestab.",
     },
     UK_PRODUCTS,
-    _translated(
+    translated(
         [e.code for e in UK_PRODUCTS],
         de=(
             "Bankgeschäfte & Kreditkarten",
@@ -143,7 +130,7 @@ CAUSE_FIELD = _field(
         "et": "Kaebuse peamine põhjus FCA liigituse järgi.",
     },
     UK_CAUSES,
-    _translated(
+    translated(
         [e.code for e in UK_CAUSES],
         de=(
             "Beratung, Verkauf & Vermittlung",
@@ -244,7 +231,7 @@ FUNCTION_FIELD = _field(
         "et": "Ettevõtte tegevusvaldkond, mida kaebus puudutab.",
     },
     US_FUNCTIONS,
-    _translated(
+    translated(
         [e.code for e in US_FUNCTIONS],
         de=(
             "Risikoprüfung",
@@ -286,7 +273,7 @@ REASON_FIELD = _field(
         "et": "Millest kaebus räägib, eespool valitud funktsiooni piires.",
     },
     US_REASONS,
-    _translated(
+    translated(
         [e.code for e in US_REASONS],
         de=(
             "Verzögerungen bei der Schadenbearbeitung",
@@ -336,7 +323,7 @@ LINE_FIELD = _field(
         "et": "Poliisi liik, mida kaebus puudutab.",
     },
     US_LINES,
-    _translated(
+    translated(
         [e.code for e in US_LINES],
         de=(
             "Privat-Kfz",
@@ -385,7 +372,7 @@ DISPOSITION_FIELD = _field(
         " otsusest.",
     },
     US_DISPOSITIONS,
-    _translated(
+    translated(
         [e.code for e in US_DISPOSITIONS],
         de=(
             "Position des Unternehmens bestätigt",

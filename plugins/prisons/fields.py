@@ -8,8 +8,9 @@ in any of the core's languages never falls back to a code.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
-from core.sdk import FieldType, IntakeField, choices_of, translated
+from core.sdk import choices_of, translated, translated_field
 
 Words = Mapping[str, str]
 #: The languages besides English every text is given in.
@@ -24,34 +25,5 @@ STAFF_CHANNELS = ("phone", "letter", "in_person", "email", "kiosk", "api")
 __all__ = ["choices_of", "field", "translated"]
 
 
-def field(
-    name: str,
-    kind: FieldType,
-    label: str,
-    labels: Words,
-    help: str,
-    helps: Words,
-    *,
-    choice_labels: Mapping[str, Words] | None = None,
-    sensitive: bool = False,
-    at_intake: bool = True,
-) -> IntakeField:
-    """A field asked on the staff channels; a choice field's choices are its English labels' keys.
-
-    ``at_intake=False``: staff record it on the case while handling it; the
-    intake form never asks for it.
-    """
-    words = dict(choice_labels or {})
-    return IntakeField(
-        name=name,
-        type=kind,
-        label=label,
-        help=help,
-        choices=tuple(words.get("en", {})),
-        channels=STAFF_CHANNELS if at_intake else (),
-        sensitive=sensitive,
-        labels=dict(labels),
-        helps=dict(helps),
-        choice_labels=words,
-        at_intake=at_intake,
-    )
+#: A field with its translations, asked on the staff channels (see ``translated_field``).
+field = partial(translated_field, channels=STAFF_CHANNELS)

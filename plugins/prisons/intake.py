@@ -20,7 +20,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from core.sdk import CaseView, IntakeField, IntakeSubmission, ValidationIssue, date_field, ticked
+from core.sdk import (
+    PERSONAL_DATA,
+    CaseView,
+    IntakeField,
+    IntakeSubmission,
+    ValidationIssue,
+    date_field,
+    personal,
+    ticked,
+)
 from plugins.prisons.fields import field, translated
 
 INMATE_NUMBER = "inmate_number"
@@ -47,16 +56,6 @@ COMP1 = "comp1"
 COMP2 = "comp2"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PERSONAL = {
-    "en": "Personal data: kept out of logs and audit details.",
-    "de": "Personenbezogene Daten: werden nicht in Protokollen und Audit-Details gespeichert.",
-    "ru": "Персональные данные: не попадают в журналы и сведения аудита.",
-    "et": "Isikuandmed: neid ei salvestata logidesse ega auditi üksikasjadesse.",
-}
-
-
-def _personal(words: dict[str, str]) -> dict[str, str]:
-    return {language: f"{text} {_PERSONAL[language]}" for language, text in words.items()}
 
 
 # -- both jurisdictions, worded for each -------------------------------------------------------
@@ -70,8 +69,8 @@ US_INMATE_NUMBER_FIELD = field(
         "ru": "Регистрационный номер заключённого",
         "et": "Kinnipeetava registreerimisnumber",
     },
-    "The register or booking number of the person in custody. " + _PERSONAL["en"],
-    _personal(
+    "The register or booking number of the person in custody. " + PERSONAL_DATA["en"],
+    personal(
         {
             "de": "Die Register- oder Aufnahmenummer der inhaftierten Person.",
             "ru": "Регистрационный номер или номер при поступлении лица, находящегося под стражей.",
@@ -90,8 +89,8 @@ EW_INMATE_NUMBER_FIELD = field(
         "ru": "Номер заключённого (prison number)",
         "et": "Vangi number (prison number)",
     },
-    "The prisoner's prison number, for example A1234BC. " + _PERSONAL["en"],
-    _personal(
+    "The prisoner's prison number, for example A1234BC. " + PERSONAL_DATA["en"],
+    personal(
         {
             "de": "Die Gefangenennummer der Person, zum Beispiel A1234BC.",
             "ru": "Тюремный номер заключённого, например A1234BC.",
@@ -246,8 +245,8 @@ US_STAFF_FIELD = field(
     _STAFF_LABELS,
     "If the grievance is about a particular member of staff, their work e-mail address. The"
     " case is flagged for a retaliation watch; a PREA grievance is never shown to, or handled"
-    " by, that person (28 CFR 115.52(c)). " + _PERSONAL["en"],
-    _personal(
+    " by, that person (28 CFR 115.52(c)). " + PERSONAL_DATA["en"],
+    personal(
         {
             "de": "Wenn sich die Beschwerde gegen ein bestimmtes Personalmitglied richtet, dessen"
             " dienstliche E-Mail-Adresse. Der Fall wird zur Beobachtung auf Vergeltung markiert;"
@@ -271,8 +270,8 @@ EW_STAFF_FIELD = field(
     "Member of staff the complaint is about (work e-mail)",
     _STAFF_LABELS,
     "If the complaint is about a particular member of staff, their work e-mail address. "
-    + _PERSONAL["en"],
-    _personal(
+    + PERSONAL_DATA["en"],
+    personal(
         {
             "de": "Wenn sich die Beschwerde gegen ein bestimmtes Personalmitglied richtet, dessen"
             " dienstliche E-Mail-Adresse.",

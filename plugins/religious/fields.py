@@ -17,9 +17,10 @@ which reroutes it), are asked on the staff channels only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from functools import partial
 
-from core.sdk import FieldType, IntakeField, choices_of, translated
+from core.sdk import PERSONAL_DATA, choices_of, personal, translated, translated_field
 
 Words = Mapping[str, str]
 #: The languages besides English every text is given in.
@@ -28,52 +29,9 @@ LANGUAGES = ("de", "ru", "et")
 STAFF_CHANNELS = ("phone", "letter", "in_person", "email", "kiosk", "api")
 #: The staff channels and the public web form.
 PUBLIC_CHANNELS = (*STAFF_CHANNELS, "web")
-#: Said in the help of every sensitive field, in each language.
-PERSONAL = {
-    "en": "Personal data: kept out of logs and audit details.",
-    "de": "Personenbezogene Daten: werden nicht in Protokollen und Audit-Details gespeichert.",
-    "ru": "Персональные данные: не попадают в журналы и сведения аудита.",
-    "et": "Isikuandmed: neid ei salvestata logidesse ega auditi üksikasjadesse.",
-}
 
 
-__all__ = ["choices_of", "field", "personal", "translated"]
+__all__ = ["PERSONAL_DATA", "choices_of", "field", "personal", "translated"]
 
-
-def personal(words: Mapping[str, str]) -> dict[str, str]:
-    """``words`` by language, each followed by what ``PERSONAL`` says in that language."""
-    return {language: f"{text} {PERSONAL[language]}" for language, text in words.items()}
-
-
-def field(
-    name: str,
-    kind: FieldType,
-    label: str,
-    labels: Words,
-    help: str,
-    helps: Words,
-    *,
-    choice_labels: Mapping[str, Words] | None = None,
-    channels: Sequence[str] = STAFF_CHANNELS,
-    sensitive: bool = False,
-    at_intake: bool = True,
-) -> IntakeField:
-    """A field with its translations; a choice field's choices are its English labels' keys.
-
-    ``at_intake=False``: staff record it on the case while handling it; no form
-    asks for it, so it has no channels.
-    """
-    words = dict(choice_labels or {})
-    return IntakeField(
-        name=name,
-        type=kind,
-        label=label,
-        help=help,
-        choices=tuple(words.get("en", {})),
-        channels=tuple(channels) if at_intake else (),
-        sensitive=sensitive,
-        labels=dict(labels),
-        helps=dict(helps),
-        choice_labels=words,
-        at_intake=at_intake,
-    )
+#: A field with its translations, asked on the staff channels unless it says otherwise.
+field = partial(translated_field, channels=STAFF_CHANNELS)

@@ -16,7 +16,7 @@ Recording a referral's day (or the police's crime reference) meets its deadline
 from __future__ import annotations
 
 from core.sdk import IntakeField
-from plugins.religious.fields import PERSONAL, choices_of, field, personal, translated
+from plugins.religious.fields import PERSONAL_DATA, choices_of, field, personal, translated
 from plugins.religious.intake import (
     ABUSE_TYPE,
     GRANTED,
@@ -131,7 +131,7 @@ LATE_PERMISSION_REASON_FIELD = field(
         "et": "Hilinenud kaebuse kohta tehtud otsuse põhjused",
     },
     "The president of tribunals' reasons for granting or refusing permission, as given. "
-    + PERSONAL["en"],
+    + PERSONAL_DATA["en"],
     personal(
         {
             "de": "Die Gründe des Präsidenten der Disziplinargerichte für die Erteilung oder"
@@ -179,7 +179,7 @@ POLICE_REFERENCE_FIELD = field(
     "Police reference",
     {"de": "Aktenzeichen der Polizei", "ru": "Номер дела в полиции", "et": "Politsei viitenumber"},
     "The crime or incident reference the police gave when the matter was reported to them. "
-    + PERSONAL["en"],
+    + PERSONAL_DATA["en"],
     personal(
         {
             "de": "Das Aktenzeichen, das die Polizei bei der Meldung vergeben hat.",

@@ -19,7 +19,7 @@ from datetime import date
 
 from core.sdk import CaseView, IntakeField, IntakeSubmission, ValidationIssue, date_field, ticked
 from plugins.religious.fields import (
-    PERSONAL,
+    PERSONAL_DATA,
     PUBLIC_CHANNELS,
     choices_of,
     field,
@@ -309,7 +309,7 @@ ACCUSED_STAFF_FIELD = field(
         "et": "Töötaja, keda see puudutab (tööalane e-post)",
     },
     "If the concern or complaint is about one of the organisation's own clergy or staff, their"
-    " work e-mail address. They never handle or see the case. " + PERSONAL["en"],
+    " work e-mail address. They never handle or see the case. " + PERSONAL_DATA["en"],
     personal(
         {
             "de": "Wenn sich das Anliegen oder die Beschwerde auf eine geistliche Person oder ein"
