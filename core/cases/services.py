@@ -205,7 +205,8 @@ async def register_case(new: NewCase, *, actor: str) -> CaseDetail:
     if contributions.plugins.enabled:
         await contributions.apply_to(await case_view(case_id))
     await register_deadlines(case_id)
-    await deadlines_by_fields(case_id, fields)  # a referral already made when it is registered
+    if contributions.plugins.enabled:  # a referral already made when it is registered
+        await deadlines_by_fields(case_id, fields)
     await routing.route_case(case_id, actor)
     await contributions.record_failures(case_id)
     await emit("case.registered", case_id, {"reference": reference, "channel": new.channel})
@@ -476,8 +477,10 @@ async def update_case(
         values[Case.severity] = changes.severity
     changed_fields: list[str] = []
     merged: dict[str, Any] = {}
+    contributions: Contributions | None = None
     if changes.fields:
-        merged = await _changed_fields(case_id, changes.fields)
+        contributions = await Contributions.of_tenant()
+        merged = await _changed_fields(case_id, changes.fields, contributions)
         values[Case.fields] = json.dumps(merged)
         changed_fields = sorted(changes.fields)
     if not values:
@@ -491,9 +494,11 @@ async def update_case(
     )
     if not updated:
         raise Conflict(f"the case has changed since version {changes.version}; reload it")
-    met = await deadlines_by_fields(case_id, {k: merged.get(k) for k in changed_fields})
-    if changed_fields:
-        await _reconsider(case_id, actor)
+    met: list[str] = []
+    if contributions is not None and contributions.plugins.enabled:
+        # Only plugins' rules are met by fields, and only they can see more in them.
+        met = await deadlines_by_fields(case_id, {k: merged.get(k) for k in changed_fields})
+        await _reconsider(case_id, actor, contributions)
     await audit.record(
         "case.updated",
         actor=actor,
@@ -508,16 +513,13 @@ async def update_case(
     return await case_detail(case_id)
 
 
-async def _reconsider(case_id: UUID, actor: str) -> None:
+async def _reconsider(case_id: UUID, actor: str, contributions: Contributions) -> None:
     """Ask the tenant's plugins again about a case whose recorded facts changed.
 
     A new flag is raised (and paged if it asks), confidentiality may rise, and
     whoever the case is now about is excluded from it, and taken off it if they
     held it: staff often learn whom a concern is about after it came in.
     """
-    contributions = await Contributions.of_tenant()
-    if not contributions.plugins.enabled:
-        return
     view = await case_view(case_id)
     for flag in await contributions.reconsider(view):
         if flag.urgency == "page":
@@ -528,7 +530,7 @@ async def _reconsider(case_id: UUID, actor: str) -> None:
                 message=flag.message,
                 actor=actor,
             )
-    excluded = await routing.excluded_staff(case_id, contributions)
+    excluded = await routing.excluded_staff(case_id, contributions, view)
     await access.record_exclusions(case_id, excluded)
     holder = await Case.select(Case.assignee_staff_id).where(Case.id == case_id).first()
     if holder is not None and holder["assignee_staff_id"] in excluded:
@@ -542,11 +544,12 @@ async def _reconsider(case_id: UUID, actor: str) -> None:
     await contributions.record_failures(case_id)
 
 
-async def _changed_fields(case_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:
+async def _changed_fields(
+    case_id: UUID, changes: dict[str, Any], contributions: Contributions
+) -> dict[str, Any]:
     row = await Case.select(Case.fields).where(Case.id == case_id).first()
     if row is None:
         raise NotFound("no such case")
-    contributions = await Contributions.of_tenant()
     return await contributions.changed_fields(_json(row["fields"]), changes)
 
 

@@ -88,8 +88,9 @@ class IllegalTransition(Conflict):
 
 
 #: Where an appeal may also be opened from when no answer came in time and the level's
-#: deadline counts that as a denial (``Deadline.deemed_denial``): the case is still open.
-DEEMED_APPEAL_FROM = (*OPEN, "on_hold", "escalated")
+#: deadline counts that as a denial (``Deadline.deemed_denial``): the case is still open,
+#: or an appeal lies unreviewed past its own deadline.
+DEEMED_APPEAL_FROM = (*OPEN, "on_hold", "escalated", "appealed")
 
 
 def allowed_actions(status: str, *, deemed: bool = False) -> list[str]:

@@ -18,6 +18,7 @@ from core import clock
 from core.audit import services as audit
 from core.auth.principal import Principal
 from core.auth.tables import StaffMember
+from core.cases.contributions import Contributions
 from core.cases.schemas import CorrespondenceOut
 from core.cases.sealed_rows import add_correspondence, complainant_of
 from core.cases.services import add_answer_deadlines, case_view, find_case_id
@@ -68,8 +69,6 @@ from core.lifecycle.schemas import (
 )
 from core.lifecycle.tables import CaseAppeal, CaseDecision, CaseRecord, CaseSurvey, CaseTask
 from core.mail.outbox import queue_email
-from core.plugins.host import plugin_host
-from core.plugins.services import tenant_plugins
 from core.receipts.survey import invite_to_survey
 from core.routing.services import escalation_to
 from core.sdk import AppealLevel
@@ -191,7 +190,12 @@ async def case_state(case_id: UUID) -> CaseState:
     )
     if row is None:
         raise NotFound("no such case")
-    deemed = await deemed_denial_at(case_id, row["appeal_level"])
+    # An answered case's window runs from its answer, later than any deemed denial.
+    deemed = (
+        await deemed_denial_at(case_id, row["appeal_level"])
+        if row["status"] in DEEMED_APPEAL_FROM
+        else None
+    )
     allowed = allowed_actions(row["status"], deemed=deemed is not None)
     return CaseState(
         **row,
@@ -685,14 +689,10 @@ async def appeal_ladder(case_id: UUID, policy: Policy | None = None) -> list[App
     They are a plugin's when one of the tenant's plugins sets them, else the
     tenant's policy's. A plugin that fails or answers nonsense is left out.
     """
-    host = plugin_host()
-    plugins = await tenant_plugins(host)
-    if plugins.enabled:
-        outcome = await host.call(
-            "querela_appeal_levels_for_case",
-            plugins.enabled,
-            tenant=plugins.view(),
-            case=await case_view(case_id),
+    contributions = await Contributions.of_tenant()
+    if contributions.plugins.enabled:
+        outcome = await contributions.call(
+            "querela_appeal_levels_for_case", case=await case_view(case_id)
         )
         for _name, answer in outcome.results:
             ladder = valid_ladder(answer)

@@ -167,7 +167,7 @@ async def escalation_to(case_id: UUID, reason: str, actor: str, changes: dict[An
 
 
 async def excluded_staff(
-    case_id: UUID, contributions: Contributions | None = None
+    case_id: UUID, contributions: Contributions | None = None, view: CaseView | None = None
 ) -> dict[UUID, str]:
     """Staff who may not handle the case, and why: its subjects, and whom plugins name."""
     subjects = [
@@ -185,7 +185,7 @@ async def excluded_staff(
     if contributions.plugins.enabled:
         hook = "querela_register_excluded_staff"
         named = contributions.items(
-            await contributions.call(hook, case=await _case_view(case_id)),
+            await contributions.call(hook, case=view or await _case_view(case_id)),
             hook,
             StaffExclusion,
         )

@@ -317,3 +317,21 @@ async def test_the_case_page_offers_the_appeal_a_silence_opened_with_its_window(
     assert filed.status_code in (200, 303), filed.text
     state = (await remedy.state(at(3, 27, 12)))["state"]
     assert (state["status"], state["appeal_level"]) == ("appealed", 1)
+
+
+async def test_an_appeal_nobody_took_up_is_denied_by_silence_too(
+    client: httpx.AsyncClient, tenant: TenantHandle, bureau: None
+) -> None:
+    remedy = Remedy(client, tenant)
+    await remedy.file(at(3, 6, 9))
+    filed = await remedy.act(at(4, 14), "open_appeal", reason="The Warden never answered.")
+    assert filed.status_code == 200, filed.text
+
+    # Nobody started the region's review; its 30 days ended on 14 May.
+    state = (await remedy.state(at(5, 15)))["state"]
+
+    assert state["status"] == "appealed"
+    assert state["next_appeal"]["name"] == BP11
+    opened = await remedy.act(at(5, 20), "open_appeal", reason="No answer from the region.")
+    assert opened.status_code == 200, opened.text
+    assert opened.json()["appeal_level"] == 2
